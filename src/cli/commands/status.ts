@@ -1,0 +1,3 @@
+import { notImplemented } from '../command.js';
+
+export const statusCommand = notImplemented('status', 'Show the health of this server');

@@ -1,0 +1,103 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+
+/** Temporary name in the same folder: starts with '.', so spool readers and sync skip it. */
+export function temporaryPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** fsyncs a folder so a rename inside it survives a power loss. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface AtomicWriteOptions {
+  /** File mode of the new file. @default 0o644 */
+  mode?: number;
+}
+
+/** Writes `data` to `path` so that a reader sees the old file or the whole new one, never a part. */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const { mode = 0o644 } = options;
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = temporaryPathFor(path);
+  const handle = await open(tmp, 'wx', mode);
+  try {
+    await handle.writeFile(data);
+    // fsync before rename, or a crash can leave an empty file under the final name.
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await handle.close();
+  await commitRename(tmp, path);
+}
+
+async function commitRename(tmp: string, path: string): Promise<void> {
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await fsyncDir(dirname(path));
+}
+
+/** A large file written as a stream and published atomically by commit(). */
+export interface AtomicFileWriter {
+  readonly stream: WriteStream;
+  readonly tmpPath: string;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** Opens a streamed atomic write to `path`; nothing is visible under `path` until commit(). */
+export async function openAtomicWriter(path: string, options: AtomicWriteOptions = {}): Promise<AtomicFileWriter> {
+  const { mode = 0o644 } = options;
+  await mkdir(dirname(path), { recursive: true });
+  const tmpPath = temporaryPathFor(path);
+  const handle = await open(tmpPath, 'wx', mode);
+  const stream = createWriteStream('', { fd: handle, autoClose: false, highWaterMark: 1 << 20 });
+  let finished = false;
+  return {
+    stream,
+    tmpPath,
+    async commit() {
+      if (finished) throw new Error(`Cannot commit ${path}: the writer is already closed`);
+      finished = true;
+      if (!stream.writableFinished) {
+        stream.end();
+        await once(stream, 'finish');
+      }
+      await handle.sync();
+      await handle.close();
+      await commitRename(tmpPath, path);
+    },
+    async abort() {
+      if (finished) return;
+      finished = true;
+      stream.destroy();
+      await handle.close().catch(() => undefined);
+      await rm(tmpPath, { force: true });
+    },
+  };
+}
+
+/** Writes a JSON state file atomically (pretty, with a trailing newline). */
+export async function writeJsonAtomic(path: string, value: unknown, options: AtomicWriteOptions = {}): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', options);
+}

@@ -1,0 +1,2 @@
+export * from './spool-path.js';
+export * from './state-file.js';
