@@ -72,13 +72,13 @@ const xApiSchema = z.strictObject({
 /** Every key optional here: which ones a command needs is checked by requireSync() (DESIGN 9). */
 const syncSchema = z.strictObject({
   transport: z.enum(['sftp', 'local'], { error: 'must be "sftp" or "local"' }).default('sftp'),
-  host: nonEmpty.optional(),
+  host: nonEmpty.nullish(),
   port: intIn(1, 65535).default(22),
-  username: nonEmpty.optional(),
-  private_key_file: absolutePath.optional(),
-  known_hosts_file: absolutePath.optional(),
-  remote_spool: absolutePath.optional(),
-  local_target: absolutePath.optional(),
+  username: nonEmpty.nullish(),
+  private_key_file: absolutePath.nullish(),
+  known_hosts_file: absolutePath.nullish(),
+  remote_spool: absolutePath.nullish(),
+  local_target: absolutePath.nullish(),
   keep_sent_h: intIn(0, 24 * 365).default(24),
 });
 
@@ -102,21 +102,21 @@ const hourlySchema = z.strictObject({
 const osfSchema = z.strictObject({
   enabled: bool.default(false),
   base_url: z.url({ message: 'must be an http(s) URL like "https://files.osf.io"' }).default('https://files.osf.io'),
-  project_id: nonEmpty.optional(),
-  token_file: absolutePath.optional(),
+  project_id: nonEmpty.nullish(),
+  token_file: absolutePath.nullish(),
   fail_alert_h: intIn(0, 24 * 365).default(6),
 });
 
 const emailSchema = z.strictObject({
   enabled: bool.default(false),
-  smtp_host: nonEmpty.optional(),
+  smtp_host: nonEmpty.nullish(),
   smtp_port: intIn(1, 65535).default(587),
   tls: z.enum(['starttls', 'tls', 'none'], { error: 'must be "starttls", "tls" or "none"' }).default('starttls'),
   ca_file: absolutePath.nullable().default(null),
   username: nonEmpty.nullable().default(null),
   password_file: absolutePath.nullable().default(null),
-  from: email.optional(),
-  to: z.array(email, { error: 'must be a list of email addresses' }).optional(),
+  from: email.nullish(),
+  to: z.array(email, { error: 'must be a list of email addresses' }).nullish(),
   report_time: z
     .string({ error: 'must be a time "HH:MM"' })
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time "HH:MM" (24-hour)' })

@@ -1,4 +1,5 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { close, createWriteStream, fsync, open as openFd, type WriteStream } from 'node:fs';
+import { promisify } from 'node:util';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -65,13 +66,18 @@ export interface AtomicFileWriter {
   abort(): Promise<void>;
 }
 
+const openRawFd = promisify(openFd);
+const fsyncFd = promisify(fsync);
+const closeFd = promisify(close);
+
 /** Opens a streamed atomic write to `path`; nothing is visible under `path` until commit(). */
 export async function openAtomicWriter(path: string, options: AtomicWriteOptions = {}): Promise<AtomicFileWriter> {
   const { mode = 0o644 } = options;
   await mkdir(dirname(path), { recursive: true });
   const tmpPath = temporaryPathFor(path);
-  const handle = await open(tmpPath, 'wx', mode);
-  const stream = createWriteStream('', { fd: handle, autoClose: false, highWaterMark: 1 << 20 });
+  // A numeric fd, not a FileHandle: a FileHandle lent to a stream cannot be closed while the stream holds it.
+  const fd = await openRawFd(tmpPath, 'wx', mode);
+  const stream = createWriteStream('', { fd, autoClose: false, highWaterMark: 1 << 20 });
   let finished = false;
   return {
     stream,
@@ -83,15 +89,19 @@ export async function openAtomicWriter(path: string, options: AtomicWriteOptions
         stream.end();
         await once(stream, 'finish');
       }
-      await handle.sync();
-      await handle.close();
+      await fsyncFd(fd);
+      await closeFd(fd);
       await commitRename(tmpPath, path);
     },
     async abort() {
       if (finished) return;
       finished = true;
-      stream.destroy();
-      await handle.close().catch(() => undefined);
+      // Let pending writes settle before closing the fd they write to.
+      if (!stream.writableFinished && !stream.destroyed) {
+        stream.end();
+        await once(stream, 'finish').catch(() => undefined);
+      }
+      await closeFd(fd).catch(() => undefined);
       await rm(tmpPath, { force: true });
     },
   };

@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { main } from './main.js';
+import { COMMANDS } from './commands/index.js';
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  const code = await main(argv, { stdout, stderr, env });
+  return { code, out, err };
+}
+
+test('main() prints help listing every command of DESIGN 10', async () => {
+  const { code, out } = await run(['--help']);
+  assert.equal(code, 0);
+  for (const name of ['stream', 'sync', 'hourly', 'upload', 'report', 'notify', 'watch', 'scheduler', 'status', 'check', 'verify', 'emulator', 'demo']) {
+    assert.match(out, new RegExp(`^  ${name} `, 'm'));
+  }
+});
+
+test('main() gives --help for every command and exit code 2 for usage errors', async () => {
+  for (const command of COMMANDS) {
+    const { code, out } = await run([command.name, '--help']);
+    assert.equal(code, 0, command.name);
+    assert.match(out, /^Usage: sampled-stream /);
+  }
+  assert.equal((await run(['nonsense'])).code, 2);
+  assert.equal((await run(['hourly', '--no-such-option'])).code, 2);
+});
+
+test('main() exits 2 naming the key when the settings are invalid', async () => {
+  const { code, err } = await run(['hourly', '--config', '/nonexistent/settings.json']);
+  assert.equal(code, 2);
+  assert.match(err, /Cannot load settings from \/nonexistent\/settings.json/);
+});
