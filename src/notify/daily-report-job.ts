@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Settings } from '../config/index.js';
+import { hoursOfLabelDay } from '../hourly/hour-label.js';
+import { wallClock } from '../merge/index.js';
+import { writeFileAtomic } from '../platform/atomic-write.js';
+import type { Logger } from '../platform/logger.js';
+import { readOutboxStatus } from '../osf/index.js';
+import { renderDailyReport, type DayReportInput } from './daily-report.js';
+import { composeMime, type Mailer, type SendResult } from './mailer.js';
+
+const DAY_MS = 86_400_000;
+
+/** The label date before the one `nowMs` falls on in `timeZone`: the day `report` covers by default. */
+export function previousLabelDate(nowMs: number, timeZone: string): string {
+  const today = Date.parse(`${wallClock(nowMs, timeZone).date}T00:00:00Z`);
+  return new Date(today - DAY_MS).toISOString().slice(0, 10);
+}
+
+/** `<vault>/<date>/<date>_report.txt` (DESIGN 3.3). */
+export function reportFilePath(vaultDir: string, date: string): string {
+  return join(vaultDir, date, `${date}_report.txt`);
+}
+
+async function readIfPresent(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Reads what the daily report of `date` shows: the vault's report file and the OSF outbox. */
+export async function loadDayReportInput(settings: Settings, date: string, nowMs: number): Promise<DayReportInput> {
+  const timeZone = settings.hourly.output_timezone;
+  return {
+    date,
+    timeZone,
+    expectServer2: settings.hourly.expect_server2,
+    hours: hoursOfLabelDay(date, timeZone),
+    reportText: await readIfPresent(reportFilePath(settings.paths.vault, date)),
+    uploads: settings.osf.enabled ? await readOutboxStatus(settings.paths.state) : null,
+    generatedAtMs: nowMs,
+  };
+}
+
+/** What runDailyReport() needs; `mailer` null = do not send (email disabled). */
+export interface DailyReportDeps {
+  settings: Settings;
+  nowMs: number;
+  log: Logger;
+  mailer: Mailer | null;
+}
+
+/** `day` (label date; default the previous day) and `outDir` (dry run: write files instead of sending). */
+export interface DailyReportOptions {
+  day?: string;
+  outDir?: string;
+}
+
+/** What a report run did: the files a dry run wrote, or the send result (null when not sent). */
+export interface DailyReportOutcome {
+  day: string;
+  subject: string;
+  files: string[];
+  sent: SendResult | null;
+}
+
+/** The `report` command's work (DESIGN 8): render the day's report, then write it (dry run) or mail it. */
+export async function runDailyReport(deps: DailyReportDeps, options: DailyReportOptions): Promise<DailyReportOutcome> {
+  const { settings, nowMs, log } = deps;
+  const day = options.day ?? previousLabelDate(nowMs, settings.hourly.output_timezone);
+  const report = renderDailyReport(await loadDayReportInput(settings, day, nowMs));
+  log.info({ day, subject: report.subject }, 'daily report rendered');
+  if (options.outDir !== undefined) {
+    const eml = join(options.outDir, `daily-report-${day}.eml`);
+    const html = join(options.outDir, `daily-report-${day}.html`);
+    await writeFileAtomic(eml, await composeMime(settings.email, report, nowMs));
+    await writeFileAtomic(html, report.html);
+    return { day, subject: report.subject, files: [eml, html], sent: null };
+  }
+  const sent = deps.mailer === null ? null : await deps.mailer.send(report);
+  return { day, subject: report.subject, files: [], sent };
+}
