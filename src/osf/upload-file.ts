@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Logger } from '../platform/logger.js';
+import type { FolderCache } from './folder-cache.js';
+import { OsfRequestError } from './osf-request-error.js';
+import { classifyFailure, planUpload, type UploadPlan, type UploadResponse } from './plan-upload.js';
+import { resolveFolder } from './remote-folders.js';
+import { splitRemotePath } from './remote-path.js';
+import type { UploadRequest } from './outbox-types.js';
+import { parseEntityBody } from './waterbutler-entity.js';
+import type { WaterButler, WaterButlerResult } from './waterbutler.js';
+
+/** What is needed to upload one file. */
+export interface UploadFileDeps {
+  client: WaterButler;
+  folders: FolderCache;
+  log: Logger;
+}
+
+/** How one upload ended: done, or the failure plan (retry later, or alert). */
+export type UploadOutcome = Extract<UploadPlan, { action: 'done' | 'retry' | 'alert' }>;
+
+/** create, then (after a 409) new version: more requests than that mean a misbehaving server. */
+const MAX_REQUESTS = 2;
+
+function toResponse(result: WaterButlerResult): UploadResponse {
+  const entity = result.status === 200 || result.status === 201 || result.status === 409 ? parseEntityBody(result.body) : null;
+  return {
+    status: result.status,
+    entity: entity && entity.kind === 'file' ? { sha256: entity.sha256, uploadUrl: entity.uploadUrl } : null,
+    retryAfterMs: result.retryAfterMs,
+  };
+}
+
+async function readLocal(localPath: string): Promise<Buffer | UploadOutcome> {
+  try {
+    return await readFile(localPath);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    return { action: 'retry', reason: `cannot read local file ${localPath}: ${code}`, retryAfterMs: null };
+  }
+}
+
+/**
+ * Uploads the file as it is now (an amendment may have replaced it since it was queued), hashing exactly
+ * the bytes sent, and succeeds only when OSF reports the same sha256 (DESIGN 7).
+ */
+export async function uploadFile(deps: UploadFileDeps, request: UploadRequest): Promise<UploadOutcome> {
+  const { client, folders, log } = deps;
+  const { folders: dir, name } = splitRemotePath(request.remotePath);
+  const bytes = await readLocal(request.localPath);
+  if (!Buffer.isBuffer(bytes)) return bytes;
+  const localSha256 = createHash('sha256').update(bytes).digest('hex');
+
+  let folderId: string;
+  try {
+    folderId = (await resolveFolder(client, folders, dir, true))!;
+  } catch (err) {
+    if (!(err instanceof OsfRequestError)) throw err;
+    const failure = classifyFailure(err);
+    return { ...failure, reason: `${failure.reason}: ${err.message}` };
+  }
+
+  let response: UploadResponse | null = null;
+  for (let requests = 0; ; requests++) {
+    const plan = planUpload(localSha256, response);
+    if (plan.action === 'done' || plan.action === 'retry' || plan.action === 'alert') {
+      if (plan.action === 'retry' && (response?.status === 200 || response?.status === 201)) {
+        log.error(
+          { remotePath: request.remotePath, localSha256, remoteSha256: response.entity?.sha256 ?? null },
+          'OSF sha256 mismatch after upload',
+        );
+      }
+      return plan;
+    }
+    if (requests === MAX_REQUESTS) {
+      return { action: 'retry', reason: `no upload result after ${MAX_REQUESTS} requests to OSF`, retryAfterMs: null };
+    }
+    if (plan.action === 'create') {
+      const result = await client.uploadNew(folderId, name, bytes);
+      // A cached folder deleted on OSF answers 404: forget it so the next attempt creates it again.
+      if (result.status === 404) folders.forget(dir.join('/'));
+      response = toResponse(result);
+    } else {
+      response = toResponse(await client.uploadVersion(plan.uploadUrl, bytes));
+    }
+  }
+}
