@@ -1,0 +1,3 @@
+export { parseFaults, FAULT_KINDS, type Fault, type FaultKind } from './parse-faults.js';
+export { startXEmulator, type XEmulator, type XEmulatorOptions } from './x-emulator.js';
+export { snowflakeId, snowflakeTimeMs, TWITTER_EPOCH_MS } from './snowflake.js';
