@@ -1,0 +1,43 @@
+import type { StreamState } from '../stream/index.js';
+import type { SyncState } from './sync-state.js';
+
+/** Everything nextSyncState() decides from. */
+export interface SyncStateInput {
+  server: string;
+  nowMs: number;
+  /** The state pushed last time (local copy, else server 1's), or null on the very first run. */
+  previous: SyncState | null;
+  /** Server 2's `<state>/stream.json`, read before the spool was listed; null before the daemon's first run. */
+  stream: Pick<StreamState, 'watermark' | 'gaps'> | null;
+  /** Closed files still not on server 1 after this run, oldest first. */
+  unsent: ReadonlyArray<{ minuteStartMs: number; bytes: number }>;
+  /** Kept copies sent in the last `keep_sent_h` -> sha256. */
+  sent: Record<string, string>;
+}
+
+/**
+ * The sync-state.json to push (DESIGN 3.2, 5). `complete_until` is server 2's watermark, held back to the
+ * oldest unsent minute while a backlog remains, and left where it was when there is no stream state yet.
+ */
+export function nextSyncState(input: SyncStateInput): SyncState {
+  const { server, nowMs, previous, stream, unsent, sent } = input;
+  const oldest = unsent[0];
+  let completeUntil = previous?.complete_until ?? null;
+  if (stream !== null) {
+    const watermarkMs = Date.parse(stream.watermark);
+    completeUntil = new Date(oldest === undefined ? watermarkMs : Math.min(watermarkMs, oldest.minuteStartMs)).toISOString();
+  }
+  return {
+    format_version: 1,
+    server,
+    complete_until: completeUntil,
+    gaps: stream?.gaps ?? previous?.gaps ?? [],
+    backlog: {
+      files: unsent.length,
+      bytes: unsent.reduce((sum, file) => sum + file.bytes, 0),
+      oldest_minute: oldest === undefined ? null : new Date(oldest.minuteStartMs).toISOString(),
+    },
+    sent,
+    updated_at: new Date(nowMs).toISOString(),
+  };
+}
