@@ -106,7 +106,7 @@ describe('systemd units', () => {
     const unit = units.get('sampled-stream.service')!;
     assert.deepEqual(unit.Service!.ExecStart, ['/usr/local/bin/sampled-stream stream']);
     assert.deepEqual(unit.Service!.ExecStopPost, [
-      '/usr/local/bin/sampled-stream notify daemon-stopped --result $SERVICE_RESULT --status $EXIT_STATUS',
+      '/usr/local/bin/sampled-stream notify daemon-stopped --result=${SERVICE_RESULT} --status=${EXIT_STATUS}',
     ]);
     assert.deepEqual(unit.Service!.Restart, ['always']);
     assert.deepEqual(unit.Service!.RestartSec, ['5']);
