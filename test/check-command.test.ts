@@ -1,0 +1,146 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../src/cli/main.js';
+import { startXEmulator, type XEmulator } from '../src/emulator/index.js';
+import { startFakeOsf, type FakeOsf } from '../src/emulator/osf-server.js';
+import { writeJsonAtomic } from '../src/platform/atomic-write.js';
+import { makeTestCertificate, refusedPort, startSmtpServer, type TestSmtpServer } from './helpers/smtp.js';
+import { server2Setup, startSshd, type TestSshd } from './helpers/sshd.js';
+import { testSettings } from './helpers/settings.js';
+import { tempDir } from './helpers/tmp.js';
+
+const TOKEN = 'test-bearer-token-1234567890';
+
+async function check(configPath: string) {
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (c) => (out += c));
+  const code = await main(['check', '--config', configPath], { stdout, stderr: stdout, env: { SAMPLED_STREAM_ALLOW_ROOT: '1' } });
+  return { code, out };
+}
+
+function line(out: string, name: string): string {
+  return out.split('\n').find((l) => l.slice(6).startsWith(name)) ?? `(no line for ${name})`;
+}
+
+// Made at module level: a tempDir() made inside before() is removed when the hook ends.
+const root = await tempDir();
+
+describe('sampled-stream check', () => {
+  let emulator: XEmulator;
+  let osf: FakeOsf;
+  let smtp: TestSmtpServer;
+  let sshd: TestSshd;
+  let caFile: string;
+
+  before(async () => {
+    const cert = await makeTestCertificate(root);
+    caFile = cert.certFile;
+    [emulator, osf, smtp, sshd] = await Promise.all([
+      startXEmulator({ token: TOKEN, ratePerS: 20 }),
+      startFakeOsf({ token: 'osf-token' }),
+      startSmtpServer({ cert, auth: { user: 'mailer', pass: 'mail-secret' } }),
+      startSshd(),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([emulator.close(), osf.close(), smtp.close(), sshd.stop()]);
+  });
+
+  async function server1(name: string, overrides: { osfToken?: string; smtpPort?: number; caFile?: string | null } = {}) {
+    const dir = join(root, name);
+    const secret = async (file: string, value: string) => {
+      await writeFile(join(dir, file), value, { mode: 0o600 });
+      return join(dir, file);
+    };
+    const setup = await testSettings(dir, {});
+    return testSettings(dir, {
+      x_api: { base_url: emulator.url },
+      osf: { enabled: true, base_url: osf.url, project_id: osf.projectId, token_file: await secret('osf_token', overrides.osfToken ?? 'osf-token') },
+      email: {
+        enabled: true,
+        smtp_host: '127.0.0.1',
+        smtp_port: overrides.smtpPort ?? smtp.port,
+        ca_file: overrides.caFile === undefined ? caFile : overrides.caFile,
+        username: 'mailer',
+        password_file: await secret('smtp_password', 'mail-secret'),
+        from: 'ss@example.org',
+        to: ['ops@example.org'],
+        disk_free_alert_gb: 0,
+      },
+      paths: setup.doc.paths as Record<string, unknown>,
+    });
+  }
+
+  it('passes every check of a healthy server 1 (X API, SMTP login, OSF, clock)', async () => {
+    const { configPath } = await server1('healthy');
+    const { code, out } = await check(configPath);
+    assert.equal(code, 0, out);
+    for (const name of ['settings', 'paths.spool', 'x_api.bearer_token_file', 'osf.token_file', 'email.password_file', 'X API', 'clock', 'SMTP', 'OSF']) {
+      assert.match(line(out, name), /^PASS /, `${name}:\n${out}`);
+    }
+    assert.match(line(out, 'SMTP'), /login ok/);
+    assert.match(out, /All checks passed\./);
+  });
+
+  it('fails with a fix for a refused token, a wrong OSF token, an untrusted SMTP certificate and a group-readable secret', async () => {
+    const setup = await server1('broken', { osfToken: 'wrong-token', caFile: null });
+    await writeFile(setup.tokenFile, 'rejected-token', { mode: 0o600 });
+    await chmod(join(setup.root, 'smtp_password'), 0o644);
+    const { code, out } = await check(setup.configPath);
+    assert.equal(code, 1, out);
+    assert.match(line(out, 'X API'), /^FAIL .*answered 401/);
+    assert.match(out, /fix: put a valid app bearer token/);
+    assert.match(line(out, 'OSF'), /^FAIL .*token was refused \(401\)/);
+    assert.match(line(out, 'SMTP'), /^FAIL /);
+    assert.match(line(out, 'email.password_file'), /^FAIL .*mode 0644.*chmod 600/);
+    assert.doesNotMatch(out, /mail-secret|osf-token|rejected-token/);
+  });
+
+  it('fails the SMTP check when nothing listens', async () => {
+    const setup = await server1('no-smtp', { smtpPort: await refusedPort() });
+    const { code, out } = await check(setup.configPath);
+    assert.equal(code, 1);
+    assert.match(line(out, 'SMTP'), /^FAIL .*ECONNREFUSED/);
+  });
+
+  it('reports the running daemon instead of taking its connection slot', async () => {
+    const setup = await server1('daemon-running');
+    const now = new Date().toISOString();
+    await writeJsonAtomic(join(setup.settings.paths.state, 'stream.json'), {
+      format_version: 1, server: 'server1', first_started_at: now, started_at: now, updated_at: now, connected: true,
+      last_message_at: now, watermark: now, gaps: [], segments: {}, auth: { state: 'ok' },
+      counters: { messages: 1, tweets: 1, errors: 0, malformed: 0, non_tweet: 0, reconnects: {} },
+    });
+    const before = emulator.stats().connectionsAccepted;
+    const { out } = await check(setup.configPath);
+    assert.match(line(out, 'X API'), /^PASS .*daemon is connected/);
+    assert.equal(emulator.stats().connectionsAccepted, before);
+  });
+
+  it('checks SFTP with the pinned host key on server 2 and refuses an unknown key with its fingerprint', async () => {
+    const { setup } = await server2Setup(join(root, 'server2'), sshd);
+    await writeJsonAtomic(setup.configPath, { ...setup.doc, x_api: { base_url: emulator.url, bearer_token_file: setup.tokenFile } });
+    const good = await check(setup.configPath);
+    assert.match(line(good.out, 'sync target'), /^PASS  sync target +SFTP .*host key pinned/);
+
+    const knownHosts = join(setup.root, 'other_known_hosts');
+    await writeFile(knownHosts, `[127.0.0.1]:${sshd.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n`);
+    const sync = { ...(setup.doc.sync as object), known_hosts_file: knownHosts };
+    await writeJsonAtomic(setup.configPath, { ...setup.doc, sync, x_api: { base_url: emulator.url, bearer_token_file: setup.tokenFile } });
+    const bad = await check(setup.configPath);
+    assert.equal(bad.code, 1);
+    assert.match(line(bad.out, 'sync target'), /^FAIL .*SHA256:[A-Za-z0-9+/]{43}.*ssh-keyscan -p/);
+  });
+
+  it('exits 2 naming the key when the settings are invalid', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ server: 'server1', paths: {}, x_api: {} }));
+    const { code, out } = await check(join(dir, 'bad.json'));
+    assert.equal(code, 2);
+    assert.match(out, /'paths\.spool' is missing/);
+  });
+});
