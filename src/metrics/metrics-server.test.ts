@@ -34,3 +34,25 @@ test('startMetricsServer() serves the stream counters in Prometheus format', asy
     await server.close();
   }
 });
+
+test('schedulerMetrics() exposes job outcomes and the sync backlog', async () => {
+  const { schedulerMetrics } = await import('./scheduler-metrics.js');
+  const metrics = schedulerMetrics(async () => ({
+    format_version: 1,
+    server: 'server2',
+    complete_until: null,
+    gaps: [],
+    backlog: { files: 7, bytes: 1234, oldest_minute: '2026-11-22T06:00:00.000Z' },
+    sent: {},
+    updated_at: '2026-11-22T06:10:00.000Z',
+  }));
+  metrics.record({ job: 'hourly', result: 'ok', exitCode: 0, signal: null, durationMs: 42_500 }, 1_800_000_000_000);
+  metrics.record({ job: 'sync', result: 'failed', exitCode: 1, signal: null, durationMs: 1_000 }, 1_800_000_000_000);
+  const body = await metrics.registry.metrics();
+  assert.match(body, /^sampled_stream_job_runs_total\{job="hourly",result="ok"\} 1$/m);
+  assert.match(body, /^sampled_stream_job_runs_total\{job="sync",result="failed"\} 1$/m);
+  assert.match(body, /^sampled_stream_job_last_duration_seconds\{job="hourly"\} 42\.5$/m);
+  assert.match(body, /^sampled_stream_job_last_success_timestamp_seconds\{job="hourly"\} 1800000000$/m);
+  assert.doesNotMatch(body, /job_last_success_timestamp_seconds\{job="sync"\}/);
+  assert.match(body, /^sampled_stream_sync_backlog_files 7$/m);
+});

@@ -9,6 +9,8 @@ export interface SchedulerOptions {
   log: Logger;
   /** Time a child gets between SIGTERM and SIGKILL. @default 20000 */
   killGraceMs?: number;
+  /** Called after every finished run (metrics). */
+  onOutcome?: (outcome: JobOutcome) => void;
 }
 
 /** A started scheduler. */
@@ -31,7 +33,7 @@ function cronLogger(log: Logger): CronLogger {
  * is skipped (`noOverlap`), not started twice.
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
-  const { jobs, log, killGraceMs = 20_000 } = options;
+  const { jobs, log, killGraceMs = 20_000, onOutcome } = options;
   const stopping = new AbortController();
   const running = new Set<Promise<JobOutcome>>();
   const tasks = jobs.map((job) => {
@@ -39,6 +41,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       job.cron,
       () => {
         const run = runJob(job, { log, killGraceMs, signal: stopping.signal });
+        if (onOutcome) void run.then(onOutcome);
         running.add(run);
         return run.finally(() => running.delete(run));
       },

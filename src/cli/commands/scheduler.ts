@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { loadSettings } from '../../config/index.js';
 import { createLogger } from '../../platform/logger.js';
+import { schedulerMetrics, startMetricsServer } from '../../metrics/index.js';
 import { jobTable, startScheduler } from '../../scheduler/index.js';
+import { readLocalSyncState, readSyncState } from '../../sync/sync-state.js';
 import { refuseRoot, type Command } from '../command.js';
 
 /** Resolves on the first SIGTERM or SIGINT; the handlers are in place when it returns. */
@@ -27,10 +29,20 @@ export const schedulerCommand: Command = {
     const log = createLogger().child({ stage: 'scheduler', server: settings.server });
     const stopped = stopSignal();
     const entryArgs = [...process.execArgv, process.argv[1] ?? ''];
-    const scheduler = startScheduler({ jobs: jobTable(settings, { execPath: process.execPath, entryArgs, configPath }), log });
+    const metrics = schedulerMetrics(() =>
+      settings.server === 'server1' ? readSyncState(settings.paths.spool) : readLocalSyncState(settings.paths.state),
+    );
+    const listen = settings.metrics.scheduler_listen;
+    const server = listen === null ? null : await startMetricsServer(listen, metrics.registry, log);
+    const scheduler = startScheduler({
+      jobs: jobTable(settings, { execPath: process.execPath, entryArgs, configPath }),
+      log,
+      onOutcome: (outcome) => metrics.record(outcome, Date.now()),
+    });
     const signal = await stopped;
     log.info({ signal }, 'stopping');
     await scheduler.stop();
+    await server?.close();
     return 0;
   },
 };
