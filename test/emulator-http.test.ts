@@ -125,6 +125,19 @@ describe('X API emulator over HTTP', () => {
     assert.match(quiet.body().toString(), /^(\r\n)+$/);
   });
 
+  it('sends a keep-alive every keepaliveS while messages flow too, each between whole messages', async () => {
+    const clock = new FakeClock('2026-11-22T06:00:00Z');
+    const emu = await emulator({ clock, ratePerS: 20, keepaliveS: 1 });
+    const stream = await open(emu.url);
+    for (let i = 0; i < 35; i++) await clock.advance(100);
+    await waitFor(() => stream.messages().length >= 60, '3.5 s of messages');
+    const lines = stream.lines();
+    const beats = lines.flatMap((line, i) => (line === '' ? [i] : []));
+    assert.equal(beats.length, 3, 'one heartbeat per second of the emulator clock, at 1, 2 and 3 s');
+    assert.ok(beats.every((i) => i > 0 && i < lines.length - 1), 'each heartbeat sits between two messages');
+    for (const line of lines.filter((l) => l !== '')) assert.match(JSON.parse(line).data.id, /^\d+$/);
+  });
+
   it('gives two connections the same tweets in the same order, as sampleIds() lists them', async () => {
     const clock = new FakeClock('2026-11-22T06:59:58Z');
     const emu = await emulator({ clock, ratePerS: 40, duplicateRate: 0 });

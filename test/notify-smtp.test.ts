@@ -2,6 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { hoursOfLabelDay } from '../src/hourly/hour-label.js';
 import { formatReportFile, type ReportLine } from '../src/merge/index.js';
 import { createMailer, renderDailyReport, type SmtpTimeouts } from '../src/notify/index.js';
@@ -112,6 +113,28 @@ test('a server whose certificate is not trusted is refused, and nothing is deliv
   assert.match(result.ok ? '' : result.error.message, /self[- ]signed certificate/i);
   assert.equal(server.messages.length, 0);
   assert.match(sink.text(), /"msg":"mail not sent"/);
+});
+
+test('with email.tls "starttls" a server that does not offer STARTTLS gets nothing, not a plaintext mail', async () => {
+  let received = 0;
+  const plaintextOnly = new SMTPServer({
+    logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    onData(stream, _session, callback) {
+      received++;
+      stream.resume();
+      stream.on('end', () => callback());
+    },
+  });
+  await new Promise<void>((resolve) => plaintextOnly.listen(0, '127.0.0.1', resolve));
+  after(() => new Promise<void>((resolve) => plaintextOnly.close(() => resolve())));
+  const port = (plaintextOnly.server.address() as { port: number }).port;
+  const mailer = createMailer(await emailSettings(port, { tls: 'starttls', ca_file: cert.certFile }), { log: logSink().log, timeouts: ROOMY });
+  const result = await mailer.send({ subject: 'must not go out in clear text', text: 'x' });
+  assert.equal(result.ok, false);
+  assert.match(result.ok ? '' : result.error.message, /STARTTLS/i);
+  assert.equal(received, 0);
 });
 
 test('a wrong password fails the send without leaking the password into the log', async () => {

@@ -123,6 +123,29 @@ describe('drainOutbox() against the fake OSF', () => {
     assert.deepEqual(gets, ['/', year.attributes.path], 'only the parents of the conflicting folders are listed');
   });
 
+  it('recovers within one drain from cached folder IDs that OSF no longer knows, listing only the path', async () => {
+    const r = await rig();
+    await r.queue(IDS, 'ids\n');
+    await r.drain();
+    const cachePath = join(r.stateDir, 'osf-folders.json');
+    const cache = JSON.parse(await readFile(cachePath, 'utf8')) as { folders: Record<string, string> };
+    const real = { ...cache.folders };
+    // As if the month folder (and the day folder in it) had been deleted: both cached IDs now answer 404.
+    cache.folders['2026/11'] = 'dead00000000000000000011';
+    cache.folders['2026/11/22'] = 'dead00000000000000000022';
+    await writeFile(cachePath, JSON.stringify(cache));
+    const before = r.requests().length;
+    const report = `${DAY}/2026-11-22_report.txt`;
+    await r.queue(report, 'report\n');
+    const result = await r.drain();
+    assert.deepEqual({ uploaded: result.uploaded, failed: result.failed }, { uploaded: [report], failed: 0 });
+    assert.deepEqual(r.osf.files().get(`/${report}`)?.map((v) => v.bytes.toString()), ['report\n']);
+    const gets = r.requests().slice(before).filter((q) => q.method === 'GET').map((q) => q.path);
+    assert.deepEqual(gets, ['/', `/${real['2026']}/`, `/${real['2026/11']}/`], 'only the folders on the path are listed');
+    const repaired = JSON.parse(await readFile(cachePath, 'utf8')) as { folders: Record<string, string> };
+    assert.deepEqual(repaired.folders, real);
+  });
+
   it('retries a 5xx through the outbox once the backoff is due', async () => {
     const r = await rig();
     await r.queue(IDS, 'ids\n');

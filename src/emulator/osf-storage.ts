@@ -35,6 +35,7 @@ export class OsfStorage {
 
   constructor(private readonly now: () => number) {}
 
+  /** The node with WaterButler ID `id` ('' is the root). */
   node(id: string): OsfNode | undefined {
     return this.#nodes.get(id);
   }
@@ -61,12 +62,14 @@ export class OsfStorage {
     return node.kind === 'folder' && path !== '/' ? `${path}/` : path;
   }
 
+  /** Adds a folder under `parentId` with a fresh ID. */
   createFolder(parentId: string, name: string): OsfFolderNode {
     const folder: OsfFolderNode = { kind: 'folder', id: newId(), name, parentId };
     this.#nodes.set(folder.id, folder);
     return folder;
   }
 
+  /** Adds a file under `parentId` with a fresh ID and `bytes` as its first version. */
   createFile(parentId: string, name: string, bytes: Buffer): OsfFileNode {
     const file: OsfFileNode = { kind: 'file', id: newId(), name, parentId, createdMs: this.now(), versions: [] };
     this.addVersion(file, bytes);

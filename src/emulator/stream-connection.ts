@@ -67,7 +67,7 @@ export class StreamConnection {
   readonly #deps: StreamConnectionDeps;
   readonly #scratch = Buffer.allocUnsafe(BATCH_BYTES);
   #event: number;
-  #lastWriteMs: number;
+  #lastKeepaliveMs: number;
   #closed = false;
   #wakeRequested = false;
   #sleep: AbortController | null = null;
@@ -75,7 +75,7 @@ export class StreamConnection {
   constructor(deps: StreamConnectionDeps) {
     this.#deps = deps;
     this.#event = deps.timeline.alignedEvent(deps.target.connectedAtMs, deps.step, deps.offset);
-    this.#lastWriteMs = deps.target.connectedAtMs;
+    this.#lastKeepaliveMs = deps.target.connectedAtMs;
     deps.response.once('close', () => this.stop());
   }
 
@@ -107,16 +107,15 @@ export class StreamConnection {
         this.#event = timeline.alignedEvent(Math.max(clock.now(), timeline.deliveryMs(this.#event)), step, offset);
         continue;
       }
-      const sent = faults.isActive('split-utf8', target.number, nowMs)
-        ? await this.#sendSplit(nowMs)
-        : await this.#sendBatch(nowMs);
-      if (sent) this.#lastWriteMs = nowMs;
-      else if (nowMs - this.#lastWriteMs >= keepaliveMs && !this.#closed) {
+      if (faults.isActive('split-utf8', target.number, nowMs)) await this.#sendSplit(nowMs);
+      else await this.#sendBatch(nowMs);
+      // X sends its heartbeat on a timer, between messages too, so clients meet blank lines amid data.
+      if (nowMs - this.#lastKeepaliveMs >= keepaliveMs) {
         await this.#write(HEARTBEAT);
-        this.#lastWriteMs = nowMs;
+        this.#lastKeepaliveMs = nowMs;
       }
       const nextDeliveryMs = paced ? timeline.deliveryMs(this.#event) : nowMs;
-      const nextKeepaliveMs = this.#lastWriteMs + keepaliveMs;
+      const nextKeepaliveMs = this.#lastKeepaliveMs + keepaliveMs;
       await this.#sleepUntil(Math.min(nextDeliveryMs, nextKeepaliveMs, faults.nextChangeMs(target, nowMs)));
     }
   }
@@ -131,7 +130,7 @@ export class StreamConnection {
     return tweet;
   }
 
-  async #sendBatch(nowMs: number): Promise<boolean> {
+  async #sendBatch(nowMs: number): Promise<void> {
     const { renderer } = this.#deps;
     let buffer = this.#scratch;
     let used = 0;
@@ -147,15 +146,14 @@ export class StreamConnection {
       this.#event += this.#deps.step;
       count += 1;
     }
-    if (count === 0) return false;
+    if (count === 0) return;
     // The scratch buffer is reused, so the socket gets its own copy.
     await this.#write(Buffer.from(buffer.subarray(0, used)));
     this.#deps.onMessages(count);
-    return true;
   }
 
   /** Each message in several writes, each waited for, so a reader's chunks end inside a character. */
-  async #sendSplit(nowMs: number): Promise<boolean> {
+  async #sendSplit(nowMs: number): Promise<void> {
     const { renderer, response } = this.#deps;
     let count = 0;
     while (this.#isDue(nowMs) && count < SPLIT_BATCH && !this.#closed) {
@@ -171,7 +169,6 @@ export class StreamConnection {
       count += 1;
     }
     this.#deps.onMessages(count);
-    return count > 0;
   }
 
   async #applyFault(kind: EventFaultKind): Promise<void> {
@@ -196,7 +193,6 @@ export class StreamConnection {
       }
       case 'malformed':
         await this.#write(MALFORMED_LINE);
-        this.#lastWriteMs = this.#deps.clock.now();
     }
   }
 

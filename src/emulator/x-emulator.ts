@@ -24,7 +24,7 @@ export interface XEmulatorOptions {
   token?: string | null;
   /** Connections per token (per partition for sample10); more get 429 TooManyConnections. @default 2 */
   maxConnections?: number;
-  /** Seconds of silence before a `\r\n` heartbeat. @default 20 */
+  /** Seconds between `\r\n` heartbeats, which also go out between messages (reference A.5). @default 20 */
   keepaliveS?: number;
   /** @default [] */
   faults?: Fault[];

@@ -7,7 +7,7 @@ export interface TweetKey {
   authorId: string | null;
 }
 
-// Leading zeros would break the length-first ID order, and the API never sends them.
+// Leading zeros would give one ID two spellings (and break numeric order); the API never sends them.
 const DECIMAL_ID = /^(?:0|[1-9][0-9]*)$/;
 
 /** Tweet id + created_at hour routing info (DESIGN 3.4); null when the message has no usable data.id/created_at. */

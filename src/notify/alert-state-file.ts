@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readTextIfExists } from '../osf/index.js';
 import { writeJsonAtomic } from '../platform/atomic-write.js';
 import { emptyAlertState, type AlertState } from './alert-policy.js';
 
@@ -11,13 +11,8 @@ export function alertStatePath(stateDir: string): string {
 /** Reads alerts.json; a missing file is the empty state, a file of another format version an error naming it. */
 export async function readAlertState(stateDir: string): Promise<AlertState> {
   const path = alertStatePath(stateDir);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyAlertState();
-    throw err;
-  }
+  const text = await readTextIfExists(path);
+  if (text === null) return emptyAlertState();
   const state = JSON.parse(text) as Partial<AlertState>;
   if (state.format_version !== 1 || typeof state.open !== 'object' || state.open === null) {
     throw new Error(

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
-import { hoursOfLabelDay } from '../hourly/hour-label.js';
+import { hoursOfLabelDay } from '../hourly/index.js';
 import { wallClock } from '../merge/index.js';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import type { Logger } from '../platform/logger.js';
-import { readOutboxStatus } from '../osf/index.js';
+import { readOutboxStatus, readTextIfExists } from '../osf/index.js';
 import { renderDailyReport, type DayReportInput } from './daily-report.js';
 import { composeMime, type Mailer, type SendResult } from './mailer.js';
 
@@ -22,15 +21,6 @@ export function reportFilePath(vaultDir: string, date: string): string {
   return join(vaultDir, date, `${date}_report.txt`);
 }
 
-async function readIfPresent(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
 /** Reads what the daily report of `date` shows: the vault's report file and the OSF outbox. */
 export async function loadDayReportInput(settings: Settings, date: string, nowMs: number): Promise<DayReportInput> {
   const timeZone = settings.hourly.output_timezone;
@@ -39,7 +29,7 @@ export async function loadDayReportInput(settings: Settings, date: string, nowMs
     timeZone,
     expectServer2: settings.hourly.expect_server2,
     hours: hoursOfLabelDay(date, timeZone),
-    reportText: await readIfPresent(reportFilePath(settings.paths.vault, date)),
+    reportText: await readTextIfExists(reportFilePath(settings.paths.vault, date)),
     uploads: settings.osf.enabled ? await readOutboxStatus(settings.paths.state) : null,
     generatedAtMs: nowMs,
   };

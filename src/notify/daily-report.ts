@@ -1,18 +1,13 @@
 import { diffPercent, parseReportFile } from '../merge/index.js';
-import type { HourLabel } from '../hourly/hour-label.js';
+import type { HourLabel } from '../hourly/index.js';
+import type { OutboxEntry } from '../osf/index.js';
 import { CHART_COLORS, renderChart } from './chart.js';
 import { dayCoverage, type DayCoverage, type HourCoverage } from './day-coverage.js';
 import { escapeHtml, formatCount } from './html-text.js';
 import { dailySubject, dayFindings, type DayFindings } from './subject.js';
 
-/** A pending or failed upload as the report lists it (the fields of the OSF outbox entry it shows). */
-export interface UploadEntry {
-  remotePath: string;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  firstFailureAt: string | null;
-}
+/** A pending or failed upload as the report lists it: the fields of the OSF outbox entry it shows. */
+export type UploadEntry = Pick<OutboxEntry, 'remotePath' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'firstFailureAt'>;
 
 /** Everything the daily report shows about one label day; no I/O happens past this point. */
 export interface DayReportInput {

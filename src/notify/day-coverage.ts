@@ -1,5 +1,5 @@
 import { formatGaps, normalizeRanges, rangesCoveredByNeither, type MinuteRange, type ReportLine } from '../merge/index.js';
-import type { HourLabel } from '../hourly/hour-label.js';
+import type { HourLabel } from '../hourly/index.js';
 import { MINUTE_MS } from '../stream/index.js';
 
 /** One hour of a label day with its report line (null = not published yet) and missing minutes. */

@@ -1,9 +1,8 @@
 import { statfs } from 'node:fs/promises';
 import type { Settings } from '../config/index.js';
-import { openAlerts } from '../osf/outbox.js';
-import { readOutboxStatus } from '../osf/index.js';
+import { openAlerts, readOutboxStatus } from '../osf/index.js';
 import { readStreamState, type StreamState } from '../stream/index.js';
-import { readLocalSyncState, readSyncState } from '../sync/sync-state.js';
+import { readLocalSyncState, readSyncState } from '../sync/index.js';
 import {
   authObservation,
   clockSkewObservation,

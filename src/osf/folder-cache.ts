@@ -46,10 +46,12 @@ export class FolderCache {
     return new FolderCache(path, baseUrl, projectId, new Map(usable ? Object.entries(parsed.data.folders) : []));
   }
 
+  /** The cached folder ID of `remoteDir` ('2026/11'), if any. */
   get(remoteDir: string): string | undefined {
     return this.folders.get(remoteDir);
   }
 
+  /** Records the folder ID of `remoteDir`; save() writes it. */
   set(remoteDir: string, folderId: string): void {
     if (this.folders.get(remoteDir) === folderId) return;
     this.folders.set(remoteDir, folderId);

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fsyncDir, writeJsonAtomic } from '../platform/atomic-write.js';
 import type { OsfAlert, OutboxEntry } from './outbox-types.js';
+import { readTextIfExists } from './read-text-if-exists.js';
 
 const entrySchema = z.object({
   format_version: z.literal(1),
@@ -64,15 +65,6 @@ function parseEntry(path: string, text: string): StoredEntry {
   return entry;
 }
 
-async function readText(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
 /** A fresh request ID for an entry being (re)queued. */
 export function newRequestId(): string {
   return randomUUID();
@@ -81,7 +73,7 @@ export function newRequestId(): string {
 /** The stored entry for `remotePath`, or null. */
 export async function readEntry(stateDir: string, remotePath: string): Promise<StoredEntry | null> {
   const path = entryPath(stateDir, remotePath);
-  const text = await readText(path);
+  const text = await readTextIfExists(path);
   return text === null ? null : parseEntry(path, text);
 }
 
@@ -94,7 +86,7 @@ export async function readEntries(stateDir: string): Promise<StoredEntry[]> {
   });
   const entries: StoredEntry[] = [];
   for (const name of names.filter((n) => !n.startsWith('.') && n.endsWith('.json'))) {
-    const text = await readText(join(dir, name));
+    const text = await readTextIfExists(join(dir, name));
     if (text !== null) entries.push(parseEntry(join(dir, name), text));
   }
   return entries.sort((a, b) => a.enqueuedAt.localeCompare(b.enqueuedAt) || a.remotePath.localeCompare(b.remotePath));
@@ -118,7 +110,7 @@ function uploadStatePath(stateDir: string): string {
 /** Reads `<state>/osf-status.json` (no file: no alert, no pause). */
 export async function readUploadState(stateDir: string): Promise<UploadState> {
   const path = uploadStatePath(stateDir);
-  const text = await readText(path);
+  const text = await readTextIfExists(path);
   if (text === null) return EMPTY_STATE;
   const { format_version: _version, ...state } = parseStateFile(uploadStateSchema, path, text, 'delete the file to reset it');
   return state;

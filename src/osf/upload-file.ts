@@ -41,48 +41,56 @@ async function readLocal(localPath: string): Promise<Buffer | UploadOutcome> {
   }
 }
 
-/**
- * Uploads the file as it is now (an amendment may have replaced it since it was queued), hashing exactly
- * the bytes sent, and succeeds only when OSF reports the same sha256 (DESIGN 7).
- */
-export async function uploadFile(deps: UploadFileDeps, request: UploadRequest): Promise<UploadOutcome> {
+/** One pass of an upload: find or create the folders, then create or version the file. */
+async function uploadPass(
+  deps: UploadFileDeps,
+  remotePath: string,
+  bytes: Buffer,
+  localSha256: string,
+): Promise<{ outcome: UploadOutcome; notFound: boolean }> {
   const { client, folders, log } = deps;
-  const { folders: dir, name } = splitRemotePath(request.remotePath);
-  const bytes = await readLocal(request.localPath);
-  if (!Buffer.isBuffer(bytes)) return bytes;
-  const localSha256 = createHash('sha256').update(bytes).digest('hex');
-
+  const { folders: dir, name } = splitRemotePath(remotePath);
   let folderId: string;
   try {
     folderId = (await resolveFolder(client, folders, dir, true))!;
   } catch (err) {
     if (!(err instanceof OsfRequestError)) throw err;
     const failure = classifyFailure(err);
-    return { ...failure, reason: `${failure.reason}: ${err.message}` };
+    return { outcome: { ...failure, reason: `${failure.reason}: ${err.message}` }, notFound: err.status === 404 };
   }
-
   let response: UploadResponse | null = null;
   for (let requests = 0; ; requests++) {
     const plan = planUpload(localSha256, response);
     if (plan.action === 'done' || plan.action === 'retry' || plan.action === 'alert') {
       if (plan.action === 'retry' && (response?.status === 200 || response?.status === 201)) {
-        log.error(
-          { remotePath: request.remotePath, localSha256, remoteSha256: response.entity?.sha256 ?? null },
-          'OSF sha256 mismatch after upload',
-        );
+        log.error({ remotePath, localSha256, remoteSha256: response.entity?.sha256 ?? null }, 'OSF sha256 mismatch after upload');
       }
-      return plan;
+      return { outcome: plan, notFound: response?.status === 404 };
     }
     if (requests === MAX_REQUESTS) {
-      return { action: 'retry', reason: `no upload result after ${MAX_REQUESTS} requests to OSF`, retryAfterMs: null };
+      const reason = `no upload result after ${MAX_REQUESTS} requests to OSF`;
+      return { outcome: { action: 'retry', reason, retryAfterMs: null }, notFound: false };
     }
-    if (plan.action === 'create') {
-      const result = await client.uploadNew(folderId, name, bytes);
-      // A cached folder deleted on OSF answers 404: forget it so the next attempt creates it again.
-      if (result.status === 404) folders.forget(dir.join('/'));
-      response = toResponse(result);
-    } else {
-      response = toResponse(await client.uploadVersion(plan.uploadUrl, bytes));
-    }
+    const result =
+      plan.action === 'create' ? await client.uploadNew(folderId, name, bytes) : await client.uploadVersion(plan.uploadUrl, bytes);
+    response = toResponse(result);
   }
+}
+
+/**
+ * Uploads the file as it is now (an amendment may have replaced it since it was queued), hashing exactly
+ * the bytes sent, and succeeds only when OSF reports the same sha256 (DESIGN 7).
+ */
+export async function uploadFile(deps: UploadFileDeps, request: UploadRequest): Promise<UploadOutcome> {
+  const { remotePath, localPath } = request;
+  const bytes = await readLocal(localPath);
+  if (!Buffer.isBuffer(bytes)) return bytes;
+  const localSha256 = createHash('sha256').update(bytes).digest('hex');
+  const first = await uploadPass(deps, remotePath, bytes, localSha256);
+  if (!first.notFound) return first.outcome;
+  // A 404 means a cached folder ID OSF no longer knows (the folder was deleted), at any depth of the path:
+  // forget the whole cached path and walk it again once, which creates or re-finds each level.
+  deps.log.warn({ remotePath }, 'OSF folder not found; looking the folders up again');
+  deps.folders.forget(splitRemotePath(remotePath).folders[0]!);
+  return (await uploadPass(deps, remotePath, bytes, localSha256)).outcome;
 }

@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { parseSha256Sums } from '../merge/index.js';
 import { fileSha256 } from './file-sha256.js';
-import { parseSha256Sums } from './sha256-sums.js';
+import { readTextIfExists } from './read-text-if-exists.js';
 import { xzTest } from './xz-test.js';
 
 /** One problem `verify` found; `file` is null for the day folder as a whole. */
@@ -69,10 +70,7 @@ export async function verifyDayFiles(dayDir: string, day: string): Promise<DayCh
     hashes.set(name, sha256);
     if (xzProblem !== null) problems.push({ day, file: name, message: `xz -t failed: ${xzProblem}` });
   });
-  const sumsText = await readFile(join(dayDir, sumsFileName(day)), 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw err;
-  });
+  const sumsText = await readTextIfExists(join(dayDir, sumsFileName(day)));
   if (sumsText !== null) hashes.set(sumsFileName(day), await fileSha256(join(dayDir, sumsFileName(day))));
   const listed = new Map([...hashes].filter(([name]) => name !== sumsFileName(day)));
   problems.push(...compareWithSums(day, sumsText, listed));

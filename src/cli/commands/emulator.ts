@@ -1,6 +1,5 @@
 import { intOption, stringOption, UsageError, type Command, type OptionValues } from '../command.js';
-import { parseFaults, startXEmulator, type XEmulatorOptions } from '../../emulator/index.js';
-import { startFakeOsf } from '../../emulator/osf-server.js';
+import { parseFaults, startFakeOsf, startXEmulator, type XEmulatorOptions } from '../../emulator/index.js';
 
 function numberOption(values: OptionValues, name: string): number | undefined {
   const raw = stringOption(values, name);

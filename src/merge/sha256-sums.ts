@@ -1,4 +1,4 @@
-/** A parsed `<day>_SHA256SUMS`: hash by file name, and the 1-based numbers of lines that are not `<hex>  <name>`. */
+/** A parsed `<day>_SHA256SUMS` (DESIGN 3.3, written by `hourly`, read by `verify`): hash by file name, and the 1-based numbers of lines that are not `<hex>  <name>`. */
 export interface Sha256Sums {
   hashes: Map<string, string>;
   badLines: number[];
