@@ -4,3 +4,4 @@ export { osfRemotePath } from './remote-path.js';
 export { readTextIfExists } from './read-text-if-exists.js';
 export { verifyVault, formatProblem, type VerifyDeps, type VerifyReport } from './verify-vault.js';
 export type { VerifyProblem } from './verify-day.js';
+export { queueForOsf, type OsfPublication } from './publish-hook.js';
