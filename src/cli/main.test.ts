@@ -34,7 +34,16 @@ test('main() gives --help for every command and exit code 2 for usage errors', a
 });
 
 test('main() exits 2 naming the key when the settings are invalid', async () => {
-  const { code, err } = await run(['hourly', '--config', '/nonexistent/settings.json']);
+  const { code, err } = await run(['status', '--config', '/nonexistent/settings.json']);
   assert.equal(code, 2);
   assert.match(err, /Cannot load settings from \/nonexistent\/settings.json/);
+});
+
+test('main() refuses to run a job as root unless SAMPLED_STREAM_ALLOW_ROOT=1', async () => {
+  const asRoot = process.getuid?.() === 0;
+  const refused = await run(['hourly', '--config', '/nonexistent/settings.json']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.err, asRoot ? /Refusing to run 'hourly' as root: run it as the service user/ : /Cannot load settings/);
+  const allowed = await run(['hourly', '--config', '/nonexistent/settings.json'], { SAMPLED_STREAM_ALLOW_ROOT: '1' });
+  assert.match(allowed.err, /Cannot load settings from \/nonexistent\/settings.json/);
 });
