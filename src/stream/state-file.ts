@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeJsonAtomic } from '../platform/atomic-write.js';
 
 /** Reasons the daemon reconnects, each with its own counter (DESIGN 4). */
 export type ReconnectCause =
@@ -9,7 +10,11 @@ export type ReconnectCause =
   | 'rate-limit'
   | 'config'
   | 'stall'
-  | 'operational-disconnect';
+  | 'operational-disconnect'
+  /** HTTP 429 `TooManyConnections`: another client holds the connection slot. */
+  | 'too-many-connections'
+  /** HTTP 429 `UsageCapExceeded`. */
+  | 'usage-cap';
 
 export interface ConnectionGap {
   /** ISO time the connection was lost (or the daemon was down since). */
@@ -17,6 +22,8 @@ export interface ConnectionGap {
   /** ISO time data flowed again. */
   end: string;
   reason: string;
+  /** True while the gap lasts: `end` is then the time the state was written. */
+  open?: boolean;
 }
 
 /** `<state>/stream.json`, rewritten by the daemon every few seconds (DESIGN 3.2). */
@@ -36,6 +43,8 @@ export interface StreamState {
     errors: number;
     malformed: number;
     non_tweet: number;
+    /** Partial last lines dropped: cut connections and `.part` files recovered after a crash. */
+    truncated?: number;
     reconnects: Partial<Record<ReconnectCause, number>>;
   };
   /** Connection gaps of the last days, oldest first. */
@@ -46,10 +55,13 @@ export interface StreamState {
   auth: { state: 'ok' | 'rejected' | 'unknown'; status?: number; detail?: string; at?: string };
   /** Usage cap reported by the API, if any. */
   usage_capped_at?: string | null;
+  /** Tweets received per minute of the last hour, keyed by the minute's ISO start time. */
+  tweets_by_minute?: Record<string, number>;
 }
 
 export const STREAM_STATE_FILE = 'stream.json';
 
+/** Path of `<state>/stream.json`. */
 export function streamStatePath(stateDir: string): string {
   return join(stateDir, STREAM_STATE_FILE);
 }
@@ -62,4 +74,9 @@ export async function readStreamState(stateDir: string): Promise<StreamState | n
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new Error(`Cannot read ${streamStatePath(stateDir)}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** Rewrites stream.json atomically (temporary name, fsync, rename). */
+export async function writeStreamState(stateDir: string, state: StreamState): Promise<void> {
+  await writeJsonAtomic(streamStatePath(stateDir), state);
 }

@@ -1,0 +1,218 @@
+/**
+ * bench:ingest (DESIGN 13): the stream daemon against the emulator at full speed, compared with a Python
+ * stdlib re-implementation of twarc2's streaming loop on the same source; then the daemon at the 1% rate.
+ * Prints figures; asserts nothing.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startXEmulator, type XEmulator } from '../src/emulator/index.js';
+import type { Settings } from '../src/config/index.js';
+import { streamUrl } from '../src/stream/index.js';
+import { testSettings } from '../test/helpers/settings.js';
+
+const REPO = join(import.meta.dirname, '..');
+const BUILD_DIR = join(REPO, '.bench-tmp', 'ingest');
+const FULL_SPEED_S = 10;
+const ONE_PERCENT_S = 15;
+const ONE_PERCENT_RATE = 60;
+const WARMUP_MS = 1500;
+/** V8's memory reducer runs a few full GCs some 15 s after start-up; a daemon runs for months, so skip them. */
+const IDLE_WARMUP_MS = 20_000;
+const CLOCK_TICKS_PER_S = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** twarc2's loop (requests' iter_lines with 512-byte reads, json.loads, a `__twarc` dict, json.dumps), stdlib only. */
+const TWARC_LOOP_PY = String.raw`
+import datetime, http.client, json, sys, time
+host, port, path, out, seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5])
+conn = http.client.HTTPConnection(host, port)
+conn.request("GET", path, headers={"Authorization": "Bearer bench-token", "User-Agent": "twarc/2.14.1"})
+resp = conn.getresponse()
+url = "http://%s:%d%s" % (host, port, path)
+deadline = time.monotonic() + seconds
+pending = None
+count = 0
+with open(out, "w") as fh:
+    while time.monotonic() < deadline:
+        chunk = resp.read(512)
+        if not chunk:
+            break
+        if pending is not None:
+            chunk = pending + chunk
+        lines = chunk.splitlines()
+        pending = lines.pop() if lines and lines[-1] and chunk[-1:] == lines[-1][-1:] else None
+        for line in lines:
+            if not line:
+                continue
+            data = json.loads(line.decode())
+            now = datetime.datetime.now(datetime.timezone.utc).isoformat()
+            data["__twarc"] = {"url": url, "version": "2.14.1", "retrieved_at": now}
+            fh.write(json.dumps(data) + "\n")
+            count += 1
+print(count)
+`;
+
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+}
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function waitForConnections(emulator: XEmulator, children: ChildProcess[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (emulator.activeConnections() < children.length) {
+    if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
+      throw new Error('Cannot benchmark: a client never connected to the emulator');
+    }
+    await sleep(20);
+  }
+}
+
+interface Measurement {
+  perS: number;
+  cpuSPer100k: number;
+  cpuPercent: number;
+  peakRssMb: number;
+}
+
+/**
+ * Measures client processes connected to `emulator` over `seconds`, after a warm-up. Every connection gets
+ * the same sample, so each client's messages/s is the emulator's total divided by the clients.
+ */
+async function measure(
+  children: ChildProcess[],
+  emulator: XEmulator,
+  seconds: number,
+  warmupMs: number,
+): Promise<Measurement[]> {
+  await waitForConnections(emulator, children);
+  await sleep(warmupMs);
+  const cpu = () => Promise.all(children.map((c) => cpuSeconds(c.pid!)));
+  const [startSent, startAtMs, startCpu] = [emulator.stats().messagesSent, Date.now(), await cpu()];
+  await sleep(seconds * 1000);
+  const [endSent, endAtMs, endCpu] = [emulator.stats().messagesSent, Date.now(), await cpu()];
+  const messages = (endSent - startSent) / children.length;
+  const wallS = (endAtMs - startAtMs) / 1000;
+  return Promise.all(
+    children.map(async (child, i) => {
+      const cpuS = endCpu[i]! - startCpu[i]!;
+      return {
+        perS: messages / wallS,
+        cpuSPer100k: messages > 0 ? (cpuS / messages) * 100_000 : Number.NaN,
+        cpuPercent: (cpuS / wallS) * 100,
+        peakRssMb: await peakRssMb(child.pid!),
+      };
+    }),
+  );
+}
+
+/**
+ * Compiles the daemon as `npm run build` does, into .bench-tmp/: the daemon runs as built JavaScript, as in
+ * production, since tsx's loader alone costs about 1% of a core when idle and adds to the RSS. Type errors
+ * elsewhere in the tree do not stop the emit, so they only get a note.
+ */
+function buildDaemon(): string {
+  const tsc = join(REPO, 'node_modules', '.bin', 'tsc');
+  const args = ['-p', 'tsconfig.build.json', '--outDir', join(BUILD_DIR, 'dist')];
+  const result = spawnSync(tsc, args, { cwd: REPO, encoding: 'utf8' });
+  const main = join(BUILD_DIR, 'dist', 'cli', 'main.js');
+  if (!existsSync(main)) throw new Error(`Cannot build the daemon for the benchmark:\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0) line('note', 'the build reported type errors; the daemon was emitted and is measured');
+  return main;
+}
+
+/** Client processes started against an emulator's URL, given settings pointing at it. */
+type Clients = (settings: Settings, configPath: string) => Promise<ChildProcess[]>;
+
+/** Runs `clients` against a fresh emulator at `ratePerS` and measures them. */
+async function measureAgainstEmulator(
+  root: string,
+  ratePerS: number,
+  clients: Clients,
+  seconds: number,
+  warmupMs = WARMUP_MS,
+): Promise<Measurement[]> {
+  const emulator = await startXEmulator({ ratePerS, seed: 7 });
+  const { settings, configPath } = await testSettings(root, { x_api: { base_url: emulator.url } });
+  const children = await clients(settings, configPath);
+  try {
+    return await measure(children, emulator, seconds, warmupMs);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : null)));
+    await emulator.close();
+  }
+}
+
+/** The stream daemon, built, as the only client. */
+const daemon = (main: string) => async (_settings: Settings, configPath: string) => [
+  spawn(process.execPath, [main, 'stream', '--config', configPath], {
+    cwd: REPO,
+    env: { ...process.env, SAMPLED_STREAM_ALLOW_ROOT: '1' },
+    stdio: 'ignore',
+  }),
+];
+
+/** A Node HTTP client that only reads the stream: the floor any Node daemon pays per message. */
+const BARE_READER_JS =
+  "require('node:http').get(process.argv[1], { headers: { authorization: 'Bearer bench' }, agent: false }, (r) => r.resume());";
+
+/** The daemon and a bare reader side by side on one stream, so both see the same load. */
+const daemonAndBareReader = (main: string) => async (settings: Settings, configPath: string) => [
+  ...(await daemon(main)(settings, configPath)),
+  spawn(process.execPath, ['-e', BARE_READER_JS, streamUrl(settings.x_api, null).href], { stdio: 'ignore' }),
+];
+
+/** twarc2's loop in Python, if python3 exists; the same request as the daemon's, so both get the same messages. */
+const twarcLoop = (script: string, outFile: string, seconds: number) => async (settings: Settings) => {
+  const url = streamUrl(settings.x_api, null);
+  const args = [script, url.hostname, url.port, url.pathname + url.search, outFile, String(seconds + 5)];
+  return [spawn('python3', args, { stdio: 'ignore' })];
+};
+
+function line(label: string, value: string): void {
+  process.stdout.write(`${label.padEnd(44)} ${value}\n`);
+}
+
+const root = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
+try {
+  await mkdir(BUILD_DIR, { recursive: true });
+  // The built connection.js reads its version from ../../package.json, relative to dist/stream/.
+  await copyFile(join(REPO, 'package.json'), join(BUILD_DIR, 'package.json'));
+  const main = buildDaemon();
+  // Other work on the machine skews every figure below; the load says how much.
+  line('load average (1 min) before measuring', loadavg()[0]!.toFixed(2));
+  const [full] = await measureAgainstEmulator(join(root, 'full'), 0, daemon(main), FULL_SPEED_S);
+  line('daemon, full speed: tweets/s', full!.perS.toFixed(0));
+  line('daemon, full speed: CPU s per 100k tweets', full!.cpuSPer100k.toFixed(2));
+  line('daemon, full speed: peak RSS MB', full!.peakRssMb.toFixed(1));
+  if (spawnSync('python3', ['--version']).status === 0) {
+    const script = join(root, 'twarc_loop.py');
+    await writeFile(script, TWARC_LOOP_PY);
+    const loop = twarcLoop(script, join(root, 'twarc.jsonl'), FULL_SPEED_S);
+    const [twarc] = await measureAgainstEmulator(join(root, 'twarc'), 0, loop, FULL_SPEED_S);
+    line('twarc2-style Python loop: messages/s', twarc!.perS.toFixed(0));
+    line('twarc2-style Python loop: CPU s per 100k', twarc!.cpuSPer100k.toFixed(2));
+    line('daemon / twarc2 loop throughput', `${(full!.perS / twarc!.perS).toFixed(2)}x (target >= 1.5x)`);
+  } else {
+    line('twarc2-style Python loop', 'skipped: python3 not found');
+  }
+  line('floor 20,000/s, RSS < 150 MB', full!.perS >= 20_000 && full!.peakRssMb < 150 ? 'met' : 'NOT met');
+  const clients = daemonAndBareReader(main);
+  const [idle, bare] = await measureAgainstEmulator(join(root, 'slow'), ONE_PERCENT_RATE, clients, ONE_PERCENT_S, IDLE_WARMUP_MS);
+  line(`daemon at ${ONE_PERCENT_RATE} tweets/s: CPU % of a core`, `${idle!.cpuPercent.toFixed(2)} (target < 2)`);
+  line(`bare Node HTTP reader, same stream: CPU %`, bare!.cpuPercent.toFixed(2));
+  line(`daemon at ${ONE_PERCENT_RATE} tweets/s: peak RSS MB`, idle!.peakRssMb.toFixed(1));
+} finally {
+  await rm(root, { recursive: true, force: true });
+  await rm(BUILD_DIR, { recursive: true, force: true });
+}

@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startXEmulator } from '../src/emulator/index.js';
+import { readStreamState } from '../src/stream/index.js';
+import { tempDir } from './helpers/tmp.js';
+import { daemonSettings, readSpool, waitFor } from './helpers/stream-harness.js';
+
+const REPO = join(import.meta.dirname, '..');
+const TOKEN = 'test-bearer-token-1234567890';
+
+interface Daemon {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+function spawnDaemon(configPath: string): Daemon {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'stream', '--config', configPath], {
+    cwd: REPO,
+    env: { ...process.env, SAMPLED_STREAM_ALLOW_ROOT: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, output: () => output, exit };
+}
+
+/** Runs `body` with settings pointing at a fresh emulator. */
+async function withEmulator(body: (setup: Awaited<ReturnType<typeof daemonSettings>>) => Promise<void>): Promise<void> {
+  const emulator = await startXEmulator({ ratePerS: 100, keepaliveS: 1 });
+  try {
+    await body(await daemonSettings(await tempDir(), emulator.url));
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** Kills a daemon still running when a test fails, so the run ends. */
+function killOnFailure(daemon: Daemon): () => void {
+  return () => {
+    if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
+  };
+}
+
+/** Whether an open minute file, other than those in `except`, holds some lines. */
+async function partsWithLines(spoolDir: string, except: readonly string[] = []): Promise<boolean> {
+  const spool = await readSpool(spoolDir);
+  for (const part of spool.parts.filter((p) => !except.includes(p))) {
+    if ((await readFile(join(spoolDir, 'server1', part), 'utf8')).split('\n').length > 20) return true;
+  }
+  return false;
+}
+
+test('stream CLI closes the open minute and exits 0 on SIGTERM, with no token in its arguments or logs', async () => {
+  await withEmulator(async ({ settings, configPath }) => {
+    const daemon = spawnDaemon(configPath);
+    try {
+      await waitFor('an open minute with lines', () => partsWithLines(settings.paths.spool), 20_000);
+      const args = execFileSync('ps', ['-o', 'args=', '-p', String(daemon.child.pid)], { encoding: 'utf8' });
+      assert.match(args, /stream --config/);
+      assert.equal(args.includes(TOKEN), false);
+      assert.equal((await readFile(`/proc/${daemon.child.pid}/cmdline`, 'utf8')).includes(TOKEN), false);
+      const stoppedAt = Date.now();
+      daemon.child.kill('SIGTERM');
+      const [code] = await daemon.exit;
+      assert.equal(code, 0, daemon.output());
+      assert.ok(Date.now() - stoppedAt < 5_000, 'exits within a few seconds');
+    } finally {
+      killOnFailure(daemon)();
+    }
+    const spool = await readSpool(settings.paths.spool);
+    assert.deepEqual(spool.parts, []);
+    assert.ok(spool.lines.length > 20);
+    assert.equal((await readStreamState(settings.paths.state))?.connected, false);
+    assert.equal(daemon.output().includes(TOKEN), false);
+    const logs = daemon.output().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string });
+    assert.ok(logs.some((l) => l.msg === 'stopping'));
+    assert.ok(logs.some((l) => l.msg === 'minute closed'));
+  });
+});
+
+test('stream CLI recovers the open minute after kill -9 without losing a written line', async () => {
+  await withEmulator(async ({ settings, configPath }) => {
+    const spoolDir = settings.paths.spool;
+    const first = spawnDaemon(configPath);
+    try {
+      await waitFor('an open minute with lines', () => partsWithLines(spoolDir), 20_000);
+      first.child.kill('SIGKILL');
+      await first.exit;
+    } finally {
+      killOnFailure(first)();
+    }
+    const killed = await readSpool(spoolDir);
+    const written = new Map<string, string>();
+    for (const part of killed.parts) {
+      const content = await readFile(join(spoolDir, 'server1', part), 'utf8');
+      written.set(part.slice(0, -'.part'.length), content.slice(0, content.lastIndexOf('\n') + 1));
+    }
+    assert.ok(written.size > 0);
+
+    const second = spawnDaemon(configPath);
+    try {
+      await waitFor('new lines after the restart', () => partsWithLines(spoolDir, killed.parts), 20_000);
+      second.child.kill('SIGTERM');
+      assert.equal((await second.exit)[0], 0, second.output());
+    } finally {
+      killOnFailure(second)();
+    }
+    for (const [name, content] of written) {
+      assert.equal(await readFile(join(spoolDir, 'server1', name), 'utf8'), content, `${name} keeps every complete line`);
+    }
+    const spool = await readSpool(spoolDir);
+    assert.deepEqual(spool.parts, []);
+    assert.ok(spool.closed.length > written.size, 'the restart wrote new files under new names');
+    assert.ok(second.output().includes('recovered open minute'));
+  });
+});
