@@ -1,17 +1,18 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { COMMANDS } from './commands/index.js';
+import { loadAllCommands, loadCommand } from './commands/index.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
 import { ConfigError, DEFAULT_CONFIG_PATH } from '../config/index.js';
 import { SecretFileModeError } from '../platform/secret-file.js';
+import { LockBusyError } from '../platform/lock-file.js';
 
-function globalHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+function globalHelp(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: sampled-stream <command> [--config FILE] [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     `Settings: --config FILE, else $SAMPLED_STREAM_CONFIG, else ${DEFAULT_CONFIG_PATH}`,
     "Run 'sampled-stream <command> --help' for a command's options.",
@@ -42,12 +43,12 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const env = io.env ?? process.env;
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    stdout.write(globalHelp());
+    stdout.write(globalHelp(await loadAllCommands()));
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = await loadCommand(name);
   if (!command) {
-    stderr.write(`Unknown command "${name}"\n\n${globalHelp()}`);
+    stderr.write(`Unknown command "${name}"\n\n${globalHelp(await loadAllCommands())}`);
     return 2;
   }
   try {
@@ -71,6 +72,10 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     if (err instanceof ConfigError || err instanceof SecretFileModeError) {
       stderr.write(`${err.message}\n`);
       return 2;
+    }
+    if (err instanceof LockBusyError) {
+      stderr.write(`sampled-stream ${name}: ${err.message}\n`);
+      return 1;
     }
     if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
       stderr.write(`${(err as Error).message}\nRun 'sampled-stream ${name} --help' for usage.\n`);

@@ -1,3 +1,36 @@
-import { notImplemented } from '../command.js';
+import { loadSettings } from '../../config/index.js';
+import { fixedClock, systemClock } from '../../platform/clock.js';
+import { createLogger } from '../../platform/logger.js';
+import { parseHourKey, runHourly } from '../../hourly/index.js';
+import { refuseRoot, stringOption, timeOption, UsageError, type Command } from '../command.js';
 
-export const hourlyCommand = notImplemented('hourly', 'Ingest the spool and publish every ready hour (server 1)');
+/** `sampled-stream hourly [--hour YYYY-MM-DDTHH] [--include-late] [--now ISO]` (DESIGN 6, 10). */
+export const hourlyCommand: Command = {
+  name: 'hourly',
+  summary: 'Ingest the spool and publish every ready hour (server 1)',
+  usage: 'sampled-stream hourly [--hour YYYY-MM-DDTHH] [--include-late] [--now ISO]',
+  options: {
+    hour: { type: 'string' },
+    'include-late': { type: 'boolean' },
+    now: { type: 'string' },
+  },
+  async run(ctx) {
+    refuseRoot(ctx, 'hourly');
+    const hour = stringOption(ctx.values, 'hour');
+    const includeLate = ctx.values['include-late'] === true;
+    if (hour !== undefined) {
+      try {
+        parseHourKey(hour);
+      } catch (err) {
+        throw new UsageError(`Option --hour ${(err as Error).message}`);
+      }
+    }
+    if (includeLate && hour === undefined) throw new UsageError('Option --include-late needs --hour YYYY-MM-DDTHH: name the hour to replay');
+    const nowMs = timeOption(ctx.values, 'now');
+    const settings = await loadSettings(ctx.configPath, 'hourly');
+    const log = createLogger().child({ stage: 'hourly' });
+    const clock = nowMs === undefined ? systemClock : fixedClock(nowMs);
+    await runHourly({ settings, clock, log }, { hour, includeLate });
+    return 0;
+  },
+};
