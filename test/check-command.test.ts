@@ -2,8 +2,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../src/cli/main.js';
 import { startXEmulator, type XEmulator } from '../src/emulator/index.js';
 import { startFakeOsf, type FakeOsf } from '../src/emulator/osf-server.js';
 import { writeJsonAtomic } from '../src/platform/atomic-write.js';
@@ -11,15 +9,13 @@ import { makeTestCertificate, refusedPort, startSmtpServer, type TestSmtpServer 
 import { server2Setup, startSshd, type TestSshd } from './helpers/sshd.js';
 import { testSettings } from './helpers/settings.js';
 import { tempDir } from './helpers/tmp.js';
+import { runCli } from './helpers/run-cli.js';
 
 const TOKEN = 'test-bearer-token-1234567890';
 
 async function check(configPath: string) {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (c) => (out += c));
-  const code = await main(['check', '--config', configPath], { stdout, stderr: stdout, env: { SAMPLED_STREAM_ALLOW_ROOT: '1' } });
-  return { code, out };
+  const { code, out, err } = await runCli(['check', '--config', configPath]);
+  return { code, out: out + err };
 }
 
 function line(out: string, name: string): string {

@@ -1,12 +1,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { main } from '../src/cli/main.js';
 import { writeJsonAtomic } from '../src/platform/atomic-write.js';
 import { streamStatePath } from '../src/stream/index.js';
 import { testSettings } from './helpers/settings.js';
 import { makeTestCertificate, mimeHeader, mimeParts, refusedPort, startSmtpServer } from './helpers/smtp.js';
 import { tempDir } from './helpers/tmp.js';
+import { runCli } from './helpers/run-cli.js';
 
 process.env.LOG_LEVEL = 'silent';
 
@@ -23,15 +22,8 @@ async function config(port: number, email: Record<string, unknown> = {}): Promis
   return configPath;
 }
 
-async function notify(configPath: string, ...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(['notify', ...args, '--config', configPath], { stdout, stderr, env: { SAMPLED_STREAM_ALLOW_ROOT: '1' } });
-  return { code, out, err };
+function notify(configPath: string, ...args: string[]) {
+  return runCli(['notify', ...args, '--config', configPath]);
 }
 
 test('notify daemon-stopped --result success sends nothing', async () => {

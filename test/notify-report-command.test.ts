@@ -2,13 +2,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../src/cli/main.js';
 import { formatReportFile, type ReportLine } from '../src/merge/index.js';
 import { enqueueUploads } from '../src/osf/index.js';
 import { testSettings } from './helpers/settings.js';
 import { makeTestCertificate, mimeHeader, mimeParts, refusedPort, startSmtpServer } from './helpers/smtp.js';
 import { tempDir } from './helpers/tmp.js';
+import { runCli } from './helpers/run-cli.js';
 
 process.env.LOG_LEVEL = 'silent';
 
@@ -44,15 +43,8 @@ async function setup(email: Record<string, unknown> = {}, hours = 24) {
   return { ...setup, reportText };
 }
 
-async function report(configPath: string, ...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(['report', ...args, '--config', configPath], { stdout, stderr, env: { SAMPLED_STREAM_ALLOW_ROOT: '1' } });
-  return { code, out, err };
+function report(configPath: string, ...args: string[]) {
+  return runCli(['report', ...args, '--config', configPath]);
 }
 
 test('report --dry-run --out writes the .eml (full MIME) and .html of the previous label day', async () => {

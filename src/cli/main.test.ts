@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { main } from './main.js';
 import { loadAllCommands } from './commands/index.js';
+import { runCli } from '../../test/helpers/run-cli.js';
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(argv, { stdout, stderr, env });
-  return { code, out, err };
+function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  return runCli(argv, env);
 }
 
 test('main() prints help listing every command of DESIGN 10', async () => {

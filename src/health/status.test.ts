@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { formatStatus, summarizeStatus, type StatusInputs } from './status.js';
 import type { StreamState } from '../stream/index.js';
 import type { SyncState } from '../sync/sync-state.js';
-import { main } from '../cli/main.js';
 import { writeJsonAtomic } from '../platform/atomic-write.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { testSettings } from '../../test/helpers/settings.js';
+import { runCli } from '../../test/helpers/run-cli.js';
 
 const NOW = Date.parse('2026-11-22T10:30:00Z');
 
@@ -91,12 +90,8 @@ test('summarizeStatus() counts tweets of the last hour and reconnects of today',
   assert.match(text, /^published +last hour 2026-11-22_09 .*1 amendments today$/m);
 });
 
-async function status(configPath: string, ...args: string[]) {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (c) => (out += c));
-  const code = await main(['status', '--config', configPath, ...args], { stdout, stderr: stdout, env: {} });
-  return { code, out };
+function status(configPath: string, ...args: string[]) {
+  return runCli(['status', '--config', configPath, ...args], {});
 }
 
 test('status exits 0 with "ok": false and the reasons on a server that never ran', async () => {
