@@ -1,4 +1,4 @@
-import { loadSettings } from '../../config/index.js';
+import { ConfigError, loadSettings } from '../../config/index.js';
 import { fixedClock, systemClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
 import { parseHourKey, runHourly } from '../../hourly/index.js';
@@ -22,12 +22,20 @@ export const hourlyCommand: Command = {
       try {
         parseHourKey(hour);
       } catch (err) {
-        throw new UsageError(`Option --hour ${(err as Error).message}`);
+        throw new UsageError(`Option --hour: ${(err as Error).message}`);
       }
     }
-    if (includeLate && hour === undefined) throw new UsageError('Option --include-late needs --hour YYYY-MM-DDTHH: name the hour to replay');
+    if (includeLate && hour === undefined) {
+      throw new UsageError('Option --include-late needs --hour YYYY-MM-DDTHH: name the hour to replay');
+    }
     const nowMs = timeOption(ctx.values, 'now');
     const settings = await loadSettings(ctx.configPath, 'hourly');
+    if (settings.server !== 'server1') {
+      const message =
+        'must be "server1" to run hourly (server 2 only collects and syncs; for a failover set it to "server1"): ' +
+        `current value is "${settings.server}"`;
+      throw new ConfigError(ctx.configPath, [{ key: 'server', message }]);
+    }
     const log = createLogger().child({ stage: 'hourly' });
     const clock = nowMs === undefined ? systemClock : fixedClock(nowMs);
     await runHourly({ settings, clock, log }, { hour, includeLate });

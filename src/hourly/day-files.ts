@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { upsertReportLine, type ReportLine } from '../merge/index.js';
+import { prepareFile, type PreparedFile } from './prepared-file.js';
+
+/** Vault names of an hour's files and its day's files (DESIGN 3.3). */
+export interface VaultNames {
+  dayDir: string;
+  ids: string;
+  tweets: string;
+  users: string;
+  report: string;
+  sums: string;
+  raw: string;
+}
+
+/** The vault file names for a label ('YYYY-MM-DD_HH[b]') on its date. */
+export function vaultNames(vault: string, labelDate: string, label: string): VaultNames {
+  return {
+    dayDir: join(vault, labelDate),
+    ids: `${label}_IDs.txt.xz`,
+    tweets: `${label}_tweets.csv.xz`,
+    users: `${label}_users.csv.xz`,
+    report: `${labelDate}_report.txt`,
+    sums: `${labelDate}_SHA256SUMS`,
+    raw: `${label}_raw.jsonl.xz`,
+  };
+}
+
+/** `<hex>  <name>\n` lines sorted by name (sha256sum's format). */
+export function formatSha256Sums(hashes: ReadonlyMap<string, string>): string {
+  return [...hashes.keys()]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => `${hashes.get(name)}  ${name}\n`)
+    .join('');
+}
+
+/** Name -> hash from a SHA256SUMS file (lines it cannot read are skipped: those files are hashed again). */
+export function parseSha256Sums(text: string): Map<string, string> {
+  const hashes = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (match) hashes.set(match[2]!, match[1]!);
+  }
+  return hashes;
+}
+
+async function readOptional(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The day's report and SHA256SUMS, prepared (fsynced under temporary names) but not yet visible. */
+export interface PreparedDayFiles {
+  report: PreparedFile;
+  sums: PreparedFile;
+}
+
+/**
+ * Prepares the day report with `line` replacing its hour's line, and the day's SHA256SUMS listing every file of
+ * the day folder: `fresh` gives the hashes of files being replaced now; other files keep the hash the current
+ * SHA256SUMS lists (they did not change), and files it does not list are hashed.
+ */
+export async function prepareDayFiles(
+  names: VaultNames,
+  line: ReportLine,
+  fresh: ReadonlyMap<string, string>,
+): Promise<PreparedDayFiles> {
+  const reportPath = join(names.dayDir, names.report);
+  const report = await prepareFile(reportPath, upsertReportLine(await readOptional(reportPath), line));
+  try {
+    const known = parseSha256Sums((await readOptional(join(names.dayDir, names.sums))) ?? '');
+    const hashes = new Map<string, string>();
+    for (const entry of await readdir(names.dayDir, { withFileTypes: true })) {
+      if (!entry.isFile() || entry.name.startsWith('.') || entry.name === names.sums) continue;
+      hashes.set(entry.name, known.get(entry.name) ?? (await hashFile(join(names.dayDir, entry.name))));
+    }
+    for (const [name, sha256] of fresh) hashes.set(name, sha256);
+    hashes.set(names.report, report.sha256);
+    const sums = await prepareFile(join(names.dayDir, names.sums), formatSha256Sums(hashes));
+    return { report, sums };
+  } catch (err) {
+    await report.abort();
+    throw err;
+  }
+}
+
+/** The day report's current text, or null before the day's first hour. */
+export async function currentReportText(names: VaultNames): Promise<string | null> {
+  return readOptional(join(names.dayDir, names.report));
+}

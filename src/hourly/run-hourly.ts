@@ -1,0 +1,141 @@
+import { acquireLock, LockBusyError } from '../platform/lock-file.js';
+import { HOUR_MS } from '../stream/index.js';
+import { amendAction, closeHour, removeClosedStaging, stagedHourKeys, stageLateFiles } from './amend.js';
+import { listChunks } from './copy-index.js';
+import { hourKey, parseHourKey } from './hour-label.js';
+import { listManifestHours, readManifest } from './hour-manifest.js';
+import { ingestSpool, type IngestResult } from './ingest.js';
+import { replayLateIntoClosedHour } from './late-replay.js';
+import { observeReadiness } from './observe-readiness.js';
+import { publishHour, removeStaleTemps, type PublishDeps, type PublishOutcome } from './publish.js';
+import { hourStart, readyHours } from './readiness.js';
+import { hourlyLockPath } from './staging-layout.js';
+
+/** What `runHourly` needs: settings, clock, logger and the hook the lead wires OSF uploads to. */
+export type HourlyDeps = PublishDeps;
+
+/** `hourly [--hour YYYY-MM-DDTHH] [--include-late]`. */
+export interface HourlyOptions {
+  /** A UTC hour to (re)publish now, ready or not. */
+  hour?: string;
+  /** With `hour`: replay `late/<hour>/` into it. */
+  includeLate?: boolean;
+}
+
+/** What a run did. */
+export interface HourlyResult {
+  /** Another run held the lock: this one did nothing. */
+  skipped: boolean;
+  ingest: IngestResult | null;
+  /** Every hour published, amended or refreshed, oldest first. */
+  outcomes: PublishOutcome[];
+  /** Hours closed (staging removed after retention). */
+  closed: string[];
+  /** Hours with data that are not ready yet. */
+  waiting: string[];
+}
+
+/**
+ * One `hourly` run (DESIGN 6): under `<state>/hourly.lock`, ingest the spool, then publish every ready hour
+ * oldest first and amend or close published hours; or, with `hour`, (re)publish that hour on demand.
+ */
+export async function runHourly(deps: HourlyDeps, options: HourlyOptions = {}): Promise<HourlyResult> {
+  const { settings, log } = deps;
+  const result: HourlyResult = { skipped: false, ingest: null, outcomes: [], closed: [], waiting: [] };
+  let lock;
+  try {
+    lock = await acquireLock(hourlyLockPath(settings.paths.state));
+  } catch (err) {
+    if (!(err instanceof LockBusyError)) throw err;
+    log.info({ holder: err.holderPid }, 'another hourly run is active; leaving the work to it');
+    return { ...result, skipped: true };
+  }
+  try {
+    await removeStaleTemps(settings.paths.staging);
+    result.ingest = await ingestSpool(deps);
+    if (options.hour === undefined) await publishReady(deps, result);
+    else result.outcomes.push(await publishOnDemand(deps, parseHourKey(options.hour), options.includeLate ?? false));
+  } finally {
+    await lock.release();
+  }
+  return result;
+}
+
+async function publishOnDemand(deps: HourlyDeps, hourMs: number, includeLate: boolean): Promise<PublishOutcome> {
+  const { staging } = deps.settings.paths;
+  const key = hourKey(hourMs);
+  const manifest = await readManifest(staging, key);
+  if (manifest?.closed_at != null) {
+    if (includeLate) return replayLateIntoClosedHour(deps, hourMs, manifest);
+  } else if (includeLate) {
+    await stageLateFiles(staging, key, deps.clock.now());
+  }
+  return publishHour(deps, hourMs, { rebuild: true });
+}
+
+async function publishReady(deps: HourlyDeps, result: HourlyResult): Promise<void> {
+  const { settings, clock } = deps;
+  const { staging } = settings.paths;
+  const nowMs = clock.now();
+  const observed = await observeReadiness(settings, nowMs);
+  const published = new Set((await listManifestHours(staging)).map(parseHourKey));
+  const staged = (await stagedHourKeys(staging)).map(parseHourKey);
+  const unpublished = staged.filter((hour) => !published.has(hour));
+  const { first_hour: firstHourSetting, staging_retention_h: retentionH } = settings.hourly;
+  const hours = readyHours({
+    firstHourMs: firstHour(firstHourSetting, observed.firstStartedMs, staged, observed.readiness.refMs, retentionH),
+    unpublishedDataHours: unpublished,
+    published,
+    readiness: observed.readiness,
+  });
+  for (const hour of hours) result.outcomes.push(await publishHour(deps, hour, { rebuild: false }));
+  result.waiting = unpublished.filter((hour) => !hours.includes(hour)).map(hourKey);
+  await amendPublished(deps, staged.filter((hour) => published.has(hour)), result);
+}
+
+/** S of DESIGN 3.4: `first_hour`, else server 1's first start, else the first hour with data within retention. */
+function firstHour(
+  setting: string | null,
+  firstStartedMs: number | null,
+  stagedHours: readonly number[],
+  refMs: number,
+  retentionH: number,
+): number | null {
+  if (setting !== null) return parseHourKey(setting);
+  if (firstStartedMs !== null) return hourStart(firstStartedMs);
+  const recent = stagedHours.filter((hour) => hour >= refMs - retentionH * HOUR_MS);
+  return recent.length === 0 ? null : Math.min(...recent);
+}
+
+async function amendPublished(deps: HourlyDeps, hours: readonly number[], result: HourlyResult): Promise<void> {
+  const { settings, clock } = deps;
+  const { staging } = settings.paths;
+  for (const hour of hours) {
+    const key = hourKey(hour);
+    let manifest = await readManifest(staging, key);
+    if (manifest === null) continue;
+    if (manifest.closed_at !== null) {
+      await removeClosedStaging(staging, key);
+      continue;
+    }
+    for (;;) {
+      const known = new Set(manifest.chunks);
+      const action = amendAction({
+        newChunks: (await listChunks(staging, key)).filter((chunk) => !known.has(chunk.key)).length,
+        nowMs: clock.now(),
+        publishedAtMs: Date.parse(manifest.published_at),
+        firstPublishedAtMs: Date.parse(manifest.first_published_at),
+        amendIntervalMin: settings.hourly.amend_interval_min,
+        stagingRetentionH: settings.hourly.staging_retention_h,
+      });
+      if (action === 'close') {
+        await closeHour(staging, manifest, clock.now());
+        result.closed.push(key);
+      }
+      if (action !== 'amend') break;
+      const outcome = await publishHour(deps, hour, { rebuild: false });
+      if (outcome.kind !== 'unchanged') result.outcomes.push(outcome);
+      manifest = outcome.manifest;
+    }
+  }
+}
