@@ -2,6 +2,7 @@ import { ConfigError, loadSettings } from '../../config/index.js';
 import { fixedClock, systemClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
 import { parseHourKey, runHourly } from '../../hourly/index.js';
+import { drainOutbox, queueForOsf } from '../../osf/index.js';
 import { refuseRoot, stringOption, timeOption, UsageError, type Command } from '../command.js';
 
 /** `sampled-stream hourly [--hour YYYY-MM-DDTHH] [--include-late] [--now ISO]` (DESIGN 6, 10). */
@@ -36,9 +37,12 @@ export const hourlyCommand: Command = {
         `current value is "${settings.server}"`;
       throw new ConfigError(ctx.configPath, [{ key: 'server', message }]);
     }
-    const log = createLogger().child({ stage: 'hourly' });
+    const root = createLogger();
+    const log = root.child({ stage: 'hourly' });
     const clock = nowMs === undefined ? systemClock : fixedClock(nowMs);
-    await runHourly({ settings, clock, log }, { hour, includeLate });
+    await runHourly({ settings, clock, log, onPublished: queueForOsf(settings, clock) }, { hour, includeLate });
+    // Every hourly run also drains the OSF outbox (DESIGN 7); pending uploads never fail the run.
+    if (settings.osf.enabled) await drainOutbox({ settings, clock, log: root.child({ stage: 'osf' }) });
     return 0;
   },
 };
