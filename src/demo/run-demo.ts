@@ -71,7 +71,7 @@ function spawnDaemon(configPath: string, logFile: string): ChildProcess {
 }
 
 async function stopDaemon(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   await exited;
