@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readTextIfExists } from '../osf/index.js';
+import { readTextIfExists } from '../platform/read-text-if-exists.js';
 import { writeJsonAtomic } from '../platform/atomic-write.js';
 import { emptyAlertState, type AlertState } from './alert-policy.js';
 

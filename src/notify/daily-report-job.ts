@@ -4,7 +4,8 @@ import { hoursOfLabelDay } from '../hourly/index.js';
 import { wallClock } from '../merge/index.js';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import type { Logger } from '../platform/logger.js';
-import { readOutboxStatus, readTextIfExists } from '../osf/index.js';
+import { readOutboxStatus } from '../osf/index.js';
+import { readTextIfExists } from '../platform/read-text-if-exists.js';
 import { renderDailyReport, type DayReportInput } from './daily-report.js';
 import { composeMime, type Mailer, type SendResult } from './mailer.js';
 

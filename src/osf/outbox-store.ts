@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { fsyncDir, writeJsonAtomic } from '../platform/atomic-write.js';
 import type { OsfAlert, OutboxEntry } from './outbox-types.js';
-import { readTextIfExists } from './read-text-if-exists.js';
+import { readTextIfExists } from '../platform/read-text-if-exists.js';
 
 const entrySchema = z.object({
   format_version: z.literal(1),

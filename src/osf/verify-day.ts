@@ -2,8 +2,8 @@ import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseSha256Sums } from '../merge/index.js';
-import { fileSha256 } from './file-sha256.js';
-import { readTextIfExists } from './read-text-if-exists.js';
+import { fileSha256 } from '../platform/file-sha256.js';
+import { readTextIfExists } from '../platform/read-text-if-exists.js';
 import { xzTest } from './xz-test.js';
 
 /** One problem `verify` found; `file` is null for the day folder as a whole. */

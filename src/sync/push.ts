@@ -3,7 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { clearInflightRecord, writeInflightRecord } from './inflight-record.js';
 import { moveToSent } from './sent-store.js';
-import { sha256File } from './sha256-file.js';
+import { fileSha256 } from '../platform/file-sha256.js';
 import type { SpoolFile } from './spool-scan.js';
 import { TargetExistsError, type Transport } from './transport.js';
 
@@ -36,7 +36,7 @@ async function uploadVerified(
 ): Promise<{ tmp: string; sha256: string }> {
   const tmp = uploadTempPath(relativePath);
   await ctx.ensureDir(posix.dirname(relativePath));
-  const [sha256] = await Promise.all([sha256File(localPath), ctx.transport.upload(localPath, tmp)]);
+  const [sha256] = await Promise.all([fileSha256(localPath), ctx.transport.upload(localPath, tmp)]);
   const arrived = await ctx.transport.size(tmp);
   if (arrived !== bytes) {
     throw new Error(

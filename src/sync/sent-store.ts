@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, rename, rm, rmdir, stat, unlink, utimes } fro
 import { dirname, join } from 'node:path';
 import { fsyncDir, temporaryPathFor } from '../platform/atomic-write.js';
 import { minuteRelativePath, parseSpoolName } from '../stream/index.js';
-import { sha256File } from './sha256-file.js';
+import { fileSha256 } from '../platform/file-sha256.js';
 
 /**
  * `<state>/sent/`: server 2's copies of the files already on server 1, at their spool-relative paths, kept
@@ -85,7 +85,7 @@ export async function pruneSent(stateDir: string, cutoffMs: number): Promise<num
 export async function sentHashes(stateDir: string, known: Readonly<Record<string, string>>): Promise<Record<string, string>> {
   const hashes: Record<string, string> = {};
   for (const relativePath of await listFiles(sentDir(stateDir))) {
-    hashes[relativePath] = known[relativePath] ?? (await sha256File(join(sentDir(stateDir), relativePath)));
+    hashes[relativePath] = known[relativePath] ?? (await fileSha256(join(sentDir(stateDir), relativePath)));
   }
   return hashes;
 }
