@@ -2,7 +2,7 @@ import type { OsfConnection } from './osf-connection.js';
 import { OsfRequestError } from './osf-request-error.js';
 import { listFolder, resolveFolder } from './remote-folders.js';
 import { osfRemotePath } from './remote-path.js';
-import type { VerifyProblem } from './verify-day.js';
+import type { VerifyProblem } from '../verify/verify-day.js';
 
 /** Vault files that are published on OSF (DESIGN 7): the IDs files, the day report and SHA256SUMS. */
 export function isPublishedOnOsf(name: string): boolean {

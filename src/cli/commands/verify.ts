@@ -1,7 +1,7 @@
 import { loadSettings } from '../../config/index.js';
 import { systemClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
-import { formatProblem, verifyVault } from '../../osf/index.js';
+import { formatProblem, verifyVault } from '../../verify/index.js';
 import { refuseRoot, stringOption, UsageError, type Command } from '../command.js';
 
 /** `verify [--day D]`: xz -t, SHA256SUMS and OSF hashes of the vault (DESIGN 10). */

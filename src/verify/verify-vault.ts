@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
-import { openOsfConnection, type OsfConnection } from './osf-connection.js';
-import { readOutboxStatus } from './outbox.js';
+import { compareWithOsf, openOsfConnection, osfDayHashes, readOutboxStatus, type OsfConnection } from '../osf/index.js';
 import { verifyDayFiles, type VerifyProblem } from './verify-day.js';
-import { compareWithOsf, osfDayHashes } from './verify-osf.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
