@@ -102,7 +102,7 @@ test('observeConditions() turns an unreadable state file into an open condition'
   assert.match(silence!.detail, /^cannot check: Cannot read .*stream\.json/);
   assert.deepEqual(
     observations.map((o) => o.condition).sort(),
-    ['disk-low', 'silence'],
+    ['bad-input', 'disk-low', 'silence'],
     'one alert for the broken file; no clock skew when unreachable; no sync condition on a single server',
   );
 });

@@ -36,6 +36,11 @@ const ADVICE: Record<ConditionName, { title: string; action: string }> = {
     title: 'clock skew',
     action: "Check time synchronisation (timedatectl status; systemd-timesyncd or chrony).",
   },
+  'bad-input': {
+    title: 'files set aside by hourly',
+    action:
+      "Look at <state>/quarantine/ (foreign files, sha256 mismatches: 'sampled-stream sync --resend <minute>' on server 2 sends the kept copy again) and <staging>/late/ ('sampled-stream hourly --hour H --include-late' replays it).",
+  },
 };
 
 const SUBJECT_DETAIL_CHARS = 100;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { StreamState } from '../stream/index.js';
 import type { SyncState } from '../sync/sync-state.js';
 import {
+  badInputObservation,
   authObservation,
   clockSkewObservation,
   diskObservation,
@@ -178,4 +179,16 @@ test('clockSkewObservation() opens beyond 2 s and skips an unreachable API', asy
     clockSkewObservation,
   );
   assert.equal(clockSkewObservation(null), null);
+});
+
+test('badInputObservation() is open while hourly set files aside within the window, then clears', () => {
+  const events = [
+    { at: '2026-11-22T09:00:00.000Z', kind: 'foreign-file', path: 'quarantine/server2/notes.txt', detail: 'not a spool file name' },
+    { at: '2026-11-22T10:20:00.000Z', kind: 'sha256-mismatch', path: 'quarantine/server2/2026-11-22/10/2026-11-22T10-04Z.jsonl', detail: 'sha256 differs from sync-state' },
+  ];
+  const open = badInputObservation(events, Date.parse('2026-11-22T10:30:00Z'), 60);
+  assert.equal(open.open, true);
+  assert.match(open.detail, /^1 file\(s\) set aside by hourly in the last 60 min \(sha256-mismatch\); newest: quarantine\/server2\/2026-11-22\/10\/2026-11-22T10-04Z\.jsonl/);
+  assert.equal(badInputObservation(events, Date.parse('2026-11-22T11:30:00Z'), 60).open, false);
+  assert.equal(badInputObservation([], Date.parse('2026-11-22T11:30:00Z'), 60).open, false);
 });

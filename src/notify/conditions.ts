@@ -10,7 +10,8 @@ export type ConditionName =
   | 'sync-silence'
   | 'disk-low'
   | 'osf-failing'
-  | 'clock-skew';
+  | 'clock-skew'
+  | 'bad-input';
 
 /** One condition's state now: open (something is wrong) or clear, with the facts in words. */
 export interface Observation {
@@ -190,5 +191,29 @@ export function clockSkewObservation(skewMs: number | null): Observation | null 
     detail: open
       ? `this server's clock is off by ${seconds} s against the X API (${skewMs > 0 ? 'behind' : 'ahead'}); check timesyncd/chrony`
       : `clock within ${Math.abs(skewMs / 1000).toFixed(1)} s of the X API`,
+  };
+}
+
+/** What `hourly` recorded in `<state>/ingest-alerts.json`: one event per quarantined or late file. */
+export interface IngestEvent {
+  at: string;
+  kind: string;
+  path: string;
+  detail: string;
+}
+
+/**
+ * Bad input (DESIGN 5, 6): a sha256 mismatch, a foreign file or an arrival too late to amend its hour in the last
+ * `windowMin`. Open while such events are recent, so each batch mails once and then recovers.
+ */
+export function badInputObservation(events: readonly IngestEvent[], nowMs: number, windowMin: number): Observation {
+  const recent = events.filter((e) => nowMs - Date.parse(e.at) <= windowMin * MINUTE_MS);
+  if (recent.length === 0) return { condition: 'bad-input', open: false, detail: 'no quarantined or late files recently' };
+  const newest = recent.at(-1)!;
+  const kinds = [...new Set(recent.map((e) => e.kind))].join(', ');
+  return {
+    condition: 'bad-input',
+    open: true,
+    detail: `${recent.length} file(s) set aside by hourly in the last ${windowMin} min (${kinds}); newest: ${newest.path}: ${newest.detail}`,
   };
 }

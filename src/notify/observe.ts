@@ -3,8 +3,10 @@ import type { Settings } from '../config/index.js';
 import { openAlerts, readOutboxStatus } from '../osf/index.js';
 import { readStreamState, type StreamState } from '../stream/index.js';
 import { readLocalSyncState, readSyncState } from '../sync/index.js';
+import { readIngestAlerts } from '../hourly/index.js';
 import {
   authObservation,
+  badInputObservation,
   clockSkewObservation,
   diskObservation,
   osfObservation,
@@ -76,6 +78,12 @@ function checksFor(deps: ObserveDeps): Check[] {
           nowMs,
           email.silence_alert_min,
         ),
+    ]);
+  }
+  if (settings.server === 'server1') {
+    checks.push([
+      'bad-input',
+      async () => badInputObservation((await readIngestAlerts(settings.paths.state)).events, nowMs, email.alert_interval_min),
     ]);
   }
   if (settings.osf.enabled) {
