@@ -149,18 +149,31 @@ async function generateSpool(spool: string): Promise<{ server2: string[]; bytes:
 }
 
 async function writeStates(root: string, spool: string, watermarkIso: string, server2: readonly string[]): Promise<void> {
+  const startedIso = new Date(HOUR).toISOString();
   await writeJsonAtomic(join(root, 'state', 'stream.json'), {
-    format_version: 1, server: 'server1', first_started_at: new Date(HOUR).toISOString(), started_at: new Date(HOUR).toISOString(),
-    updated_at: watermarkIso, connected: true, last_message_at: watermarkIso, watermark: watermarkIso,
-    counters: { messages: 0, tweets: 0, errors: 0, malformed: 0, non_tweet: 0, reconnects: {} }, gaps: [], segments: {}, auth: { state: 'ok' },
+    format_version: 1,
+    server: 'server1',
+    first_started_at: startedIso,
+    started_at: startedIso,
+    updated_at: watermarkIso,
+    connected: true,
+    last_message_at: watermarkIso,
+    watermark: watermarkIso,
+    counters: { messages: 0, tweets: 0, errors: 0, malformed: 0, non_tweet: 0, reconnects: {} },
+    gaps: [],
+    segments: {},
+    auth: { state: 'ok' },
   });
   const sent: Record<string, string> = {};
-  for (const path of server2) {
-    sent[path] = createHash('sha256').update(readFileSync(join(spool, path))).digest('hex');
-  }
+  for (const path of server2) sent[path] = createHash('sha256').update(readFileSync(join(spool, path))).digest('hex');
   await writeJsonAtomic(join(spool, 'server2', '.state', 'sync-state.json'), {
-    format_version: 1, server: 'server2', complete_until: watermarkIso, gaps: [], backlog: { files: 0, bytes: 0, oldest_minute: null },
-    sent, updated_at: watermarkIso,
+    format_version: 1,
+    server: 'server2',
+    complete_until: watermarkIso,
+    gaps: [],
+    backlog: { files: 0, bytes: 0, oldest_minute: null },
+    sent,
+    updated_at: watermarkIso,
   });
 }
 
@@ -235,7 +248,8 @@ async function measure(command: string, args: readonly string[], stdoutPath?: st
  */
 function buildCli(): string {
   const outDir = join(REPO, '.bench-tmp', 'hourly', 'dist');
-  const result = spawnSync(join(REPO, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: REPO, encoding: 'utf8' });
+  const tsc = join(REPO, 'node_modules', '.bin', 'tsc');
+  const result = spawnSync(tsc, ['-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: REPO, encoding: 'utf8' });
   const main = join(outDir, 'cli', 'main.js');
   // The built tree looks for package.json one level above dist/, as it does in the repository.
   copyFileSync(join(REPO, 'package.json'), join(outDir, '..', 'package.json'));
@@ -249,7 +263,12 @@ function runHourly(main: string, configPath: string, nowIso: string): Promise<Ru
 }
 
 /** The floor: `xz -<preset> -T2 --block-size` on each decompressed output file, one after another. */
-async function floorOf(files: readonly string[], preset: number, blockMib: number, work: string): Promise<{ seconds: number; cpuSeconds: number; sizes: number[] }> {
+async function floorOf(
+  files: readonly string[],
+  preset: number,
+  blockMib: number,
+  work: string,
+): Promise<{ seconds: number; cpuSeconds: number; sizes: number[] }> {
   const floor = { seconds: 0, cpuSeconds: 0, sizes: [] as number[] };
   for (const file of files) {
     const plain = join(work, basename(file, '.xz'));
@@ -293,8 +312,12 @@ async function main(): Promise<void> {
   const total = Math.round(PER_SERVER * scale);
   const line = (label: string, value: string) => console.log(`${label.padEnd(36)} ${value}`);
   const run = (figures: RunFigures) =>
-    `${figures.seconds.toFixed(2)} s wall, ${figures.cpuSeconds.toFixed(2)} s CPU, peak RSS ${figures.peakRssMb.toFixed(0)} MB (tree ${figures.treePeakMb.toFixed(0)} MB)`;
+    `${figures.seconds.toFixed(2)} s wall, ${figures.cpuSeconds.toFixed(2)} s CPU, ` +
+    `peak RSS ${figures.peakRssMb.toFixed(0)} MB (tree ${figures.treePeakMb.toFixed(0)} MB)`;
   line('published', published ?? '(no publish line)');
+  // node-gyp-build loads build/Release before the prebuilt binary (whose bundled liblzma is built without -O2).
+  const rebuilt = existsSync(join(REPO, 'node_modules', 'lzma-native', 'build', 'Release', 'lzma_native.node'));
+  line('lzma-native binary', rebuilt ? 'built from source (build/Release)' : 'prebuilt (unoptimised liblzma: rebuild it with CFLAGS=-O2)');
   line('load average at the end', loadavg().map((l) => l.toFixed(2)).join(' '));
   line('ingest run (all spool files)', run(ingest));
   line('publish run (merge + 3 xz files)', run(publish));
@@ -302,7 +325,10 @@ async function main(): Promise<void> {
   line('ratio publish / floor (wall)', `${(publish.seconds / floor.seconds).toFixed(3)} (target <= 1.15)`);
   line('ratio publish / floor (CPU)', (publish.cpuSeconds / floor.cpuSeconds).toFixed(3));
   line('ratio ingest+publish / floor (wall)', ((ingest.seconds + publish.seconds) / floor.seconds).toFixed(3));
-  outputs.forEach((file, i) => line(`size ${basename(file)}`, `${ours[i]} vs floor ${floor.sizes[i]} (${((ours[i]! / floor.sizes[i]! - 1) * 100).toFixed(2)}%)`));
+  outputs.forEach((file, i) => {
+    const percent = ((ours[i]! / floor.sizes[i]! - 1) * 100).toFixed(2);
+    line(`size ${basename(file)}`, `${ours[i]} vs floor ${floor.sizes[i]} (${percent}%)`);
+  });
   line('tweets/s (both servers, publish run)', `${Math.round((2 * total) / publish.seconds)}`);
   line('tweets/s (both servers, both runs)', `${Math.round((2 * total) / (ingest.seconds + publish.seconds))}`);
   line('peak RSS target', scale >= 10 ? '< 600 MB' : '< 450 MB');

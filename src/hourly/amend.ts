@@ -1,9 +1,10 @@
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { HOUR_MS, MINUTE_MS } from '../stream/index.js';
 import { writeManifest, type HourManifest } from './hour-manifest.js';
 import { ingestSpoolFile } from './ingest-file.js';
 import { lateFiles, removeLateFiles } from './late-store.js';
+import { namesIn } from './optional-files.js';
 import { hourStagingDir, minutesPath, stagingHoursDir } from './staging-layout.js';
 
 /**
@@ -56,12 +57,7 @@ export async function removeClosedStaging(staging: string, hourKey: string): Pro
 
 /** UTC hour keys that have a staging folder. */
 export async function stagedHourKeys(staging: string): Promise<string[]> {
-  try {
-    return (await readdir(stagingHoursDir(staging))).filter((name) => /^\d{4}-\d{2}-\d{2}T\d{2}$/.test(name)).sort();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  return (await namesIn(stagingHoursDir(staging))).filter((name) => /^\d{4}-\d{2}-\d{2}T\d{2}$/.test(name)).sort();
 }
 
 /**

@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSpoolName } from '../stream/index.js';
+import { namesIn } from './optional-files.js';
 import { decodeIndexInto, indexEntryCount, type IndexColumns } from './chunk-index.js';
 import { hourStagingDir, INDEX_SUFFIX, SERVERS, type Server } from './staging-layout.js';
 
@@ -34,14 +35,7 @@ export async function listChunks(staging: string, hourKey: string): Promise<Chun
   const chunks: ChunkRef[] = [];
   for (const server of SERVERS) {
     const dir = join(hourStagingDir(staging, hourKey), server);
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw err;
-    }
-    const committed = names
+    const committed = (await namesIn(dir))
       .filter((name) => !name.startsWith('.') && name.endsWith(INDEX_SUFFIX))
       .map((name) => name.slice(0, -INDEX_SUFFIX.length))
       .sort((a, b) => {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileSha256 } from '../platform/file-sha256.js';
+import { readTextIfExists } from '../platform/read-text-if-exists.js';
 import { upsertReportLine, type ReportLine } from '../merge/index.js';
 import { prepareFile, type PreparedFile } from './prepared-file.js';
 
@@ -47,21 +47,6 @@ export function parseSha256Sums(text: string): Map<string, string> {
   return hashes;
 }
 
-async function readOptional(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /** The day's report and SHA256SUMS, prepared (fsynced under temporary names) but not yet visible. */
 export interface PreparedDayFiles {
   report: PreparedFile;
@@ -79,13 +64,13 @@ export async function prepareDayFiles(
   fresh: ReadonlyMap<string, string>,
 ): Promise<PreparedDayFiles> {
   const reportPath = join(names.dayDir, names.report);
-  const report = await prepareFile(reportPath, upsertReportLine(await readOptional(reportPath), line));
+  const report = await prepareFile(reportPath, upsertReportLine(await readTextIfExists(reportPath), line));
   try {
-    const known = parseSha256Sums((await readOptional(join(names.dayDir, names.sums))) ?? '');
+    const known = parseSha256Sums((await readTextIfExists(join(names.dayDir, names.sums))) ?? '');
     const hashes = new Map<string, string>();
     for (const entry of await readdir(names.dayDir, { withFileTypes: true })) {
       if (!entry.isFile() || entry.name.startsWith('.') || entry.name === names.sums) continue;
-      hashes.set(entry.name, known.get(entry.name) ?? (await hashFile(join(names.dayDir, entry.name))));
+      hashes.set(entry.name, known.get(entry.name) ?? (await fileSha256(join(names.dayDir, entry.name))));
     }
     for (const [name, sha256] of fresh) hashes.set(name, sha256);
     hashes.set(names.report, report.sha256);
@@ -99,5 +84,5 @@ export async function prepareDayFiles(
 
 /** The day report's current text, or null before the day's first hour. */
 export async function currentReportText(names: VaultNames): Promise<string | null> {
-  return readOptional(join(names.dayDir, names.report));
+  return readTextIfExists(join(names.dayDir, names.report));
 }

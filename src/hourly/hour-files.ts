@@ -11,17 +11,15 @@ import {
   type StreamMessage,
 } from '../merge/index.js';
 import { ChunkReader } from './chunk-reader.js';
-import type { CopyIndex } from './copy-index.js';
 import { crashPoint } from './crash-point.js';
-import { idTextBlocks, userSources } from './merge-copies.js';
+import { idTextBlocks, userSources, type HourRows } from './merge-copies.js';
 import type { PreparedFile } from './prepared-file.js';
 import { openXzFile, type XzFile, type XzOptions } from './xz-file.js';
 
 /** Where the three files of an hour go, and how. */
 export interface HourFilesRequest {
-  index: CopyIndex;
-  /** Winning copies in ID order (mergeCopies). */
-  winners: Uint32Array;
+  /** The winning copies in ID order (mergeCopies). */
+  rows: HourRows;
   schema: CsvSchema;
   paths: { ids: string; tweets: string; users: string };
   /** Encoder settings of the tweets and users files; the IDs file is small and gets one thread. */
@@ -57,13 +55,13 @@ export async function writeHourFiles(request: HourFilesRequest): Promise<Prepare
   };
   try {
     const tweets = await open(paths.tweets, xz);
-    const userRows = await writeTweetsPass(request, tweets);
+    const parked = await writeTweetsPass(request, tweets);
     const tweetsDigest = await tweets.finish();
     const users = await open(paths.users, xz);
     const ids = await open(paths.ids, { ...xz, threads: 1 });
     const [usersDigest, [digest, idsFile]] = await Promise.all([
-      writeUsers(users, request.scratchPath, userRows).then(() => users.finish()),
-      writeIds(ids, request.index, request.winners).then(async (content) => [content, await ids.finish()] as const),
+      writeUsers(users, request.scratchPath, parked).then(() => users.finish()),
+      writeIds(ids, request.rows).then(async (content) => [content, await ids.finish()] as const),
     ]);
     crashPoint('publish-files-written');
     return {
@@ -81,9 +79,9 @@ export async function writeHourFiles(request: HourFilesRequest): Promise<Prepare
 }
 
 /** Writes the IDs file from the index (no staging reads) and returns the digest of its content. */
-async function writeIds(ids: XzFile, index: CopyIndex, winners: Uint32Array): Promise<string> {
+async function writeIds(ids: XzFile, rows: HourRows): Promise<string> {
   const hash = createHash('sha256');
-  for (const block of idTextBlocks(index, winners)) {
+  for (const block of idTextBlocks(rows)) {
     hash.update(block);
     await ids.write(block);
   }
@@ -97,27 +95,27 @@ interface UserRows {
 }
 
 async function writeTweetsPass(request: HourFilesRequest, tweets: XzFile): Promise<UserRows> {
-  const { index, winners, schema } = request;
-  const sources = userSources(index, winners);
-  const userRank = new Int32Array(index.count).fill(-1);
-  sources.forEach((copy, rank) => (userRank[copy] = rank));
-  const rows: UserRows = { offsets: new Float64Array(sources.length), lengths: new Uint32Array(sources.length) };
-  const reader = new ChunkReader(index.chunks.map((chunk) => chunk.dataPath));
+  const { rows, schema } = request;
+  const sources = userSources(rows);
+  const userRank = new Int32Array(rows.count).fill(-1);
+  sources.forEach((row, rank) => (userRank[row] = rank));
+  const parked: UserRows = { offsets: new Float64Array(sources.length), lengths: new Uint32Array(sources.length) };
+  const reader = new ChunkReader(rows.chunks.map((chunk) => chunk.dataPath));
   const scratch = openSync(request.scratchPath, 'w+', 0o600);
   let tweetText = csvHeader(tweetColumns(schema));
   let userText = '';
   let userBytes = 0;
   try {
-    for (const copy of winners) {
-      const line = reader.read(index.chunkOf[copy]!, index.offsets[copy]!, index.lengths[copy]!);
+    for (let row = 0; row < rows.count; row++) {
+      const line = reader.read(rows.chunkOf[row]!, rows.offsets[row]!, rows.lengths[row]!);
       const message = JSON.parse(line.toString('utf8')) as StreamMessage;
       tweetText += csvRecord(tweetRow(message, schema));
-      const rank = userRank[copy]!;
+      const rank = userRank[row]!;
       if (rank >= 0) {
         const record = csvRecord(userRow(message));
         const length = Buffer.byteLength(record);
-        rows.offsets[rank] = userBytes;
-        rows.lengths[rank] = length;
+        parked.offsets[rank] = userBytes;
+        parked.lengths[rank] = length;
         userBytes += length;
         userText += record;
         if (userText.length > FLUSH_CHARS) {
@@ -137,10 +135,10 @@ async function writeTweetsPass(request: HourFilesRequest, tweets: XzFile): Promi
     reader.close();
     closeSync(scratch);
   }
-  return rows;
+  return parked;
 }
 
-async function writeUsers(users: XzFile, scratchPath: string, rows: UserRows): Promise<void> {
+async function writeUsers(users: XzFile, scratchPath: string, parked: UserRows): Promise<void> {
   const scratch = openSync(scratchPath, 'r');
   try {
     let batch = Buffer.allocUnsafe(FLUSH_CHARS * 2);
@@ -148,14 +146,14 @@ async function writeUsers(users: XzFile, scratchPath: string, rows: UserRows): P
     const header = Buffer.from(csvHeader(USER_COLUMNS));
     header.copy(batch);
     used = header.length;
-    for (let rank = 0; rank < rows.lengths.length; rank++) {
-      const length = rows.lengths[rank]!;
+    for (let rank = 0; rank < parked.lengths.length; rank++) {
+      const length = parked.lengths[rank]!;
       if (used + length > batch.length) {
         await users.write(batch.subarray(0, used));
         batch = Buffer.allocUnsafe(Math.max(batch.length, length));
         used = 0;
       }
-      readSync(scratch, batch, used, length, rows.offsets[rank]!);
+      readSync(scratch, batch, used, length, parked.offsets[rank]!);
       used += length;
     }
     await users.write(batch.subarray(0, used));

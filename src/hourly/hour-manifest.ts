@@ -1,5 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../platform/atomic-write.js';
+import { namesIn, readJsonIfExists } from './optional-files.js';
 import { manifestPath, manifestsDir } from './staging-layout.js';
 
 /** A published vault file of an hour. */
@@ -46,9 +46,8 @@ export interface HourManifest {
 /** Reads an hour's manifest; null when the hour was never published. */
 export async function readManifest(staging: string, hourKey: string): Promise<HourManifest | null> {
   try {
-    return JSON.parse(await readFile(manifestPath(staging, hourKey), 'utf8')) as HourManifest;
+    return await readJsonIfExists<HourManifest>(manifestPath(staging, hourKey));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new Error(`Cannot read manifest of hour ${hourKey}: ${(err as Error).message}`, { cause: err });
   }
 }
@@ -60,14 +59,7 @@ export async function writeManifest(staging: string, manifest: HourManifest): Pr
 
 /** UTC hour keys of every published hour, oldest first. */
 export async function listManifestHours(staging: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(manifestsDir(staging));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  return names
+  return (await namesIn(manifestsDir(staging)))
     .filter((name) => !name.startsWith('.') && name.endsWith('.json'))
     .map((name) => name.slice(0, -'.json'.length))
     .sort();

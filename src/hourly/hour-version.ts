@@ -2,11 +2,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
 import { parseReportFile, reportLine, type HourStats, type ReportLine } from '../merge/index.js';
-import type { ChunkRef, CopyIndex } from './copy-index.js';
 import { crashPoint } from './crash-point.js';
 import { currentReportText, prepareDayFiles, type VaultNames } from './day-files.js';
 import { writeHourFiles, type PreparedHourFiles } from './hour-files.js';
 import type { HourLabel } from './hour-label.js';
+import type { HourRows } from './merge-copies.js';
 import { writeManifest, type HourManifest, type ManifestFile } from './hour-manifest.js';
 import type { PreparedFile } from './prepared-file.js';
 import type { PublishDeps, PublishedFile, PublishOutcome } from './publish.js';
@@ -53,15 +53,12 @@ export interface VersionFiles extends PreparedHourFiles {
 export async function buildFiles(
   settings: Settings,
   base: VersionBase,
-  index: CopyIndex,
-  winners: Uint32Array,
-  chunks: readonly ChunkRef[],
+  rows: HourRows,
 ): Promise<VersionFiles> {
   const { key, names } = base;
   const { staging } = settings.paths;
   const files = await writeHourFiles({
-    index,
-    winners,
+    rows,
     schema: settings.hourly.csv_schema,
     paths: {
       ids: join(names.dayDir, names.ids),
@@ -73,7 +70,7 @@ export async function buildFiles(
   });
   if (!settings.hourly.archive_raw) return { ...files, raw: null };
   try {
-    const sources = await rawArchiveSources(staging, key, chunks);
+    const sources = await rawArchiveSources(staging, key, rows.chunks);
     const options = { ...xzOptionsFor(settings), preset: settings.hourly.raw_xz_preset };
     return { ...files, raw: await writeRawArchive(join(names.dayDir, names.raw), sources, options) };
   } catch (err) {

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../platform/atomic-write.js';
+import { readJsonIfExists } from './optional-files.js';
 import { ingestAlertsPath } from './staging-layout.js';
 
 /** What ingest found that someone must look at (DESIGN 5, 6). */
@@ -30,12 +30,8 @@ export const MAX_INGEST_ALERTS = 1000;
 
 /** Reads the ingest alerts; an empty list when there are none. */
 export async function readIngestAlerts(stateDir: string): Promise<IngestAlerts> {
-  try {
-    return JSON.parse(await readFile(ingestAlertsPath(stateDir), 'utf8')) as IngestAlerts;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    return { format_version: 1, updated_at: new Date(0).toISOString(), events: [] };
-  }
+  const alerts = await readJsonIfExists<IngestAlerts>(ingestAlertsPath(stateDir));
+  return alerts ?? { format_version: 1, updated_at: new Date(0).toISOString(), events: [] };
 }
 
 /** Appends events (keeping the newest MAX_INGEST_ALERTS). */

@@ -103,6 +103,8 @@ export async function ingestSpoolFile(file: SpoolFile, deps: FileIngestDeps): Pr
     return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map() };
   }
   const result = await commitRoutes(file, deps.staging, routes, counts);
+  // Lines that are not tweets belong to the hour they were received in (raw archive); for an hour already
+  // closed they go with its staging, as the archive of a closed hour is not rebuilt.
   if (other.length > 0) {
     const receiptHour = hourKey(Math.floor(file.minuteStartMs / HOUR_MS) * HOUR_MS);
     await writeFileAtomic(chunkPath(deps.staging, receiptHour, file.server, file.name) + OTHER_SUFFIX, Buffer.concat(other));

@@ -125,4 +125,23 @@ describe('ingestSpool()', () => {
     await ingestSpool({ settings, clock: fixedClock(Date.parse('2026-11-22T13:00:00Z')), log: silentLogger() });
     assert.deepEqual(await readdir(join(staging, 'ingested')), []);
   });
+
+  it('ingestSpool() retires a backlog in batches and records every received minute', async () => {
+    const { settings, deps } = await setup();
+    const { spool, staging } = settings.paths;
+    const start = Date.parse('2026-11-22T08:00:00Z');
+    for (let minute = 0; minute < 130; minute++) {
+      const createdAt = new Date(start + minute * 60_000).toISOString();
+      await writeSpoolFile(spool, 'server1', createdAt, [tweetAt(createdAt, minute)]);
+    }
+    const result = await ingestSpool(deps);
+    assert.equal(result.files, 130);
+    assert.deepEqual([...result.stagedHours].sort(), ['2026-11-22T08', '2026-11-22T09', '2026-11-22T10']);
+    const minutesOf = async (hour: string) => JSON.parse(await readFile(minutesPath(staging, hour), 'utf8')).server1.length;
+    const minutes = await Promise.all(['2026-11-22T08', '2026-11-22T09', '2026-11-22T10'].map(minutesOf));
+    assert.deepEqual(minutes, [60, 60, 10]);
+    // Emptied folders of hours that ended two hours ago or more are removed.
+    assert.deepEqual(await readdir(join(spool, 'server1', '2026-11-22')), ['10']);
+    assert.deepEqual(await readdir(join(spool, 'server1', '2026-11-22', '10')), []);
+  });
 });

@@ -1,4 +1,4 @@
-import { readdir, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Settings } from '../config/index.js';
 import type { Clock } from '../platform/clock.js';
@@ -12,9 +12,10 @@ import { emptyCounts, ingestSpoolFile, type LineCounts } from './ingest-file.js'
 import { ManifestCache } from './hour-manifest.js';
 import { appendLateLines } from './late-store.js';
 import { moveFile } from './move-file.js';
+import { entriesIn } from './optional-files.js';
 import { recordReceiptMinutes } from './receipt-minutes.js';
 import { scanSpool, type SpoolFile } from './spool-scan.js';
-import { ingestedDir, ingestedPath, latePath, quarantinePath, type Server } from './staging-layout.js';
+import { ingestedDir, ingestedPath, latePath, quarantinePath } from './staging-layout.js';
 
 /** What one ingest pass did (DESIGN 6). */
 export interface IngestResult extends LineCounts {
@@ -42,6 +43,8 @@ export interface IngestDeps {
 
 /** How long a server 2 file waits for the sync state that lists its sha256. */
 export const SYNC_STATE_WAIT_MS = 10 * MINUTE_MS;
+/** Spool files ingested between two retirements (about an hour of both servers). */
+const RETIRE_BATCH_FILES = 120;
 /** Spool folders of hours older than this are removed once empty. */
 const EMPTY_FOLDER_AGE_MS = 2 * HOUR_MS;
 
@@ -104,8 +107,14 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
   const syncStateChangedMs = await changedAtMs(syncStatePath(spool));
   const manifests = new ManifestCache(staging);
   const isClosed = async (key: string) => ((await manifests.get(key))?.closed_at ?? null) !== null;
-  const done: SpoolFile[] = [];
-  const late = new Map<string, { hour: string; server: Server; lines: Buffer[] }>();
+  let done: SpoolFile[] = [];
+  // A backlog is retired batch by batch: staging never holds much more than a batch beside the spool.
+  const retire = async () => {
+    await recordReceiptMinutes(staging, done);
+    crashPoint('ingest-before-delete');
+    await retireSpoolFiles(done, settings);
+    done = [];
+  };
   for (const file of scan.files) {
     const expected = await expectedSha256(file, syncState, syncStateChangedMs);
     if (expected === 'wait') {
@@ -134,26 +143,21 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     }
     addCounts(result, ingested.counts);
     for (const key of ingested.stagedHours) result.stagedHours.add(key);
+    // Appended per file, before the file is deleted, so memory holds one file's late lines at most.
     for (const [hour, lines] of ingested.lateLines) {
-      const entry = late.get(`${hour}/${file.server}`) ?? { hour, server: file.server, lines: [] };
-      entry.lines.push(...lines);
-      late.set(`${hour}/${file.server}`, entry);
+      const added = await appendLateLines(staging, hour, file.server, file.name, lines);
+      result.lateLines += added;
+      if (added === 0) continue;
+      const path = latePath(staging, hour, file.server);
+      const detail = `replay with hourly --hour ${hour} --include-late`;
+      alerts.push({ at, kind: 'late-arrival', server: file.server, hour, lines: added, path, detail });
+      log.warn({ hour, server: file.server, lines: added }, 'arrivals for a closed hour kept in late/');
     }
     done.push(file);
     result.files++;
+    if (done.length === RETIRE_BATCH_FILES) await retire();
   }
-  for (const { hour, server, lines } of late.values()) {
-    const added = await appendLateLines(staging, hour, server, lines);
-    result.lateLines += added;
-    if (added > 0) {
-      const path = latePath(staging, hour, server);
-      alerts.push({ at, kind: 'late-arrival', server, hour, lines: added, path, detail: `replay with hourly --hour ${hour} --include-late` });
-      log.warn({ hour, server, lines: added }, 'arrivals for a closed hour kept in late/');
-    }
-  }
-  await recordReceiptMinutes(staging, done);
-  crashPoint('ingest-before-delete');
-  await retireSpoolFiles(done, settings);
+  if (done.length > 0) await retire();
   await appendIngestAlerts(state, alerts, clock.now());
   await pruneEmptyFolders(spool, scan.folders, clock.now());
   await pruneIngested(staging, settings.hourly.keep_spool_h, clock.now());
@@ -210,14 +214,7 @@ async function pruneEmptyFolders(spool: string, folders: readonly string[], nowM
 async function pruneIngested(staging: string, keepHours: number, nowMs: number): Promise<void> {
   const root = ingestedDir(staging);
   const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    for (const entry of entries) {
+    for (const entry of await entriesIn(dir)) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         await walk(path);

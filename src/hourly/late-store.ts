@@ -1,52 +1,58 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { writeFileAtomic } from '../platform/atomic-write.js';
+import { constants } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fsyncDir, writeJsonAtomic } from '../platform/atomic-write.js';
+import { namesIn, readJsonIfExists } from './optional-files.js';
 import { lateDir, latePath, SERVERS, type Server } from './staging-layout.js';
 
-async function readOptional(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+/**
+ * `late/<hour>/.<server>.jsonl.state`: how many bytes of the late file are committed, and which spool files
+ * they came from (each spool file is appended once, even when it is ingested again after a crash).
+ */
+interface LateState {
+  format_version: 1;
+  bytes: number;
+  sources: string[];
+}
+
+function statePath(staging: string, hourKey: string, server: Server): string {
+  return join(lateDir(staging, hourKey), `.${server}.jsonl.state`);
 }
 
 /**
- * Appends lines to `late/<hour>/<server>.jsonl` by rewriting it atomically. A line already in the file is not
- * added again, so re-ingesting a spool file after a crash does not duplicate its late lines. Returns how many
- * lines were new.
+ * Appends the late lines one spool file fed to `late/<hour>/<server>.jsonl` (DESIGN 3.4). Appending keeps the
+ * cost linear however many files arrive late; the file is first cut back to its committed length, so a crash
+ * in the middle of an append leaves no partial line, and the state (committed length and source) is written
+ * after the data is fsynced. Returns how many lines were added (0 when `source` was appended before).
  */
 export async function appendLateLines(
   staging: string,
   hourKey: string,
   server: Server,
+  source: string,
   lines: readonly Buffer[],
 ): Promise<number> {
-  const path = latePath(staging, hourKey, server);
-  const existing = await readOptional(path);
-  const seen = new Set<string>();
-  if (existing !== null) for (const line of existing.toString('latin1').split('\n')) if (line !== '') seen.add(line);
-  const added: Buffer[] = [];
-  for (const line of lines) {
-    const key = line.toString('latin1');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    added.push(line, Buffer.from('\n'));
+  const stateFile = statePath(staging, hourKey, server);
+  const state = (await readJsonIfExists<LateState>(stateFile)) ?? { format_version: 1, bytes: 0, sources: [] };
+  if (lines.length === 0 || state.sources.includes(source)) return 0;
+  const data = Buffer.concat(lines.flatMap((line) => [line, Buffer.from('\n')]));
+  await mkdir(lateDir(staging, hourKey), { recursive: true });
+  const handle = await open(latePath(staging, hourKey, server), constants.O_RDWR | constants.O_CREAT, 0o644);
+  try {
+    await handle.truncate(state.bytes);
+    await handle.write(data, 0, data.length, state.bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
-  if (added.length === 0) return 0;
-  await writeFileAtomic(path, Buffer.concat(existing === null ? added : [existing, ...added]));
-  return added.length / 2;
+  await fsyncDir(lateDir(staging, hourKey));
+  await writeJsonAtomic(stateFile, { format_version: 1, bytes: state.bytes + data.length, sources: [...state.sources, source] });
+  return lines.length;
 }
 
 /** The late files of an hour that exist, per server. */
 export async function lateFiles(staging: string, hourKey: string): Promise<Array<{ server: Server; path: string }>> {
-  let names: string[];
-  try {
-    names = await readdir(lateDir(staging, hourKey));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const names = await namesIn(lateDir(staging, hourKey));
   return SERVERS.filter((server) => names.includes(`${server}.jsonl`)).map((server) => ({
     server,
     path: latePath(staging, hourKey, server),

@@ -34,7 +34,7 @@ const CHUNKS: Array<[Server, string]> = [
 ];
 
 describe('mergeCopies()', () => {
-  it('mergeCopies() keeps one copy per ID in ID order, earliest retrieved_at first, then server 1, file, line', () => {
+  it('mergeCopies() keeps one row per ID in ID order, earliest retrieved_at first, then server 1, file, line', () => {
     const index = indexOf(CHUNKS, [
       { chunk: 2, id: 30n, retrievedAtMs: 5 }, // 0: wins for 30 (earliest)
       { chunk: 0, id: 30n, retrievedAtMs: 6 }, // 1
@@ -47,7 +47,10 @@ describe('mergeCopies()', () => {
       { chunk: 2, id: 2n ** 63n + 5n, retrievedAtMs: Number.POSITIVE_INFINITY }, // 8: only copy, no retrieved_at
     ]);
     const merged = mergeCopies(index, null);
-    assert.deepEqual([...merged.winners], [3, 5, 0, 7, 8]);
+    // The rows are the winning copies 3, 5, 0, 7 and 8, in ID order.
+    assert.deepEqual([...merged.rows.ids], [10n, 20n, 30n, 40n, 2n ** 63n + 5n]);
+    assert.deepEqual([...merged.rows.chunkOf], [0, 0, 2, 0, 2]);
+    assert.deepEqual([...merged.rows.offsets], [30, 90, 0, 20, 80]);
     assert.deepEqual(merged.counts, { serv1: 4, serv2: 3, total: 5, only1: 2, only2: 1, diff: 3 });
     assert.equal(merged.late, 0);
   });
@@ -62,15 +65,15 @@ describe('mergeCopies()', () => {
     assert.equal(mergeCopies(index, new Set(['server1/a.jsonl'])).late, 2);
   });
 
-  it('mergeCopies() of an empty hour has no winners and zero counts', () => {
+  it('mergeCopies() of an empty hour has no rows and zero counts', () => {
     const merged = mergeCopies(indexOf([], []), null);
-    assert.equal(merged.winners.length, 0);
+    assert.equal(merged.rows.count, 0);
     assert.deepEqual(merged.counts, { serv1: 0, serv2: 0, total: 0, only1: 0, only2: 0, diff: 0 });
   });
 });
 
 describe('userSources()', () => {
-  it('userSources() picks per author the winner with the largest ID, in author order, skipping copies without author', () => {
+  it('userSources() picks per author the row with the largest ID, in author order, skipping copies without author', () => {
     const index = indexOf(CHUNKS, [
       { chunk: 0, id: 5n, author: 900n, retrievedAtMs: 1 },
       { chunk: 0, id: 7n, author: 100n, retrievedAtMs: 1 },
@@ -78,8 +81,9 @@ describe('userSources()', () => {
       { chunk: 0, id: 3n, author: 100n, retrievedAtMs: 1 },
       { chunk: 0, id: 4n, retrievedAtMs: 1 },
     ]);
-    const { winners } = mergeCopies(index, null);
-    assert.deepEqual([...userSources(index, winners)], [1, 2]);
+    const { rows } = mergeCopies(index, null);
+    // Rows in ID order: 3 (author 100), 4 (none), 5 (900), 7 (100), 9 (900).
+    assert.deepEqual([...userSources(rows)], [3, 4]);
   });
 });
 
@@ -89,8 +93,8 @@ describe('idsDigest()', () => {
       { chunk: 0, id: 12n, retrievedAtMs: 1 },
       { chunk: 0, id: 3n, retrievedAtMs: 1 },
     ]);
-    const { winners } = mergeCopies(index, null);
-    assert.equal(idsDigest(index, winners), createHash('sha256').update('3\n12\n').digest('hex'));
-    assert.deepEqual([...idTextBlocks(index, winners, 2)], ['3\n', '12\n', '']);
+    const { rows } = mergeCopies(index, null);
+    assert.equal(idsDigest(rows), createHash('sha256').update('3\n12\n').digest('hex'));
+    assert.deepEqual([...idTextBlocks(rows, 2)], ['3\n', '12\n', '']);
   });
 });

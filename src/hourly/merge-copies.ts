@@ -1,12 +1,26 @@
 import { createHash } from 'node:crypto';
 import { compareCopies, type CopyRank, type HourCounts } from '../merge/index.js';
-import type { CopyIndex } from './copy-index.js';
+import type { ChunkRef, CopyIndex } from './copy-index.js';
 import { sortByU64 } from './radix-sort.js';
 
-/** The union of an hour's copies: one winning copy per ID, and the counts of DESIGN 6. */
+/**
+ * The winning copy of each ID of an hour, in ascending ID order: all the files are written from. Row i of each
+ * column is the i-th ID. Only these rows stay in memory once the merge is done (about half of all copies).
+ */
+export interface HourRows {
+  count: number;
+  ids: BigUint64Array;
+  /** 0 = no author. */
+  authors: BigUint64Array;
+  chunkOf: Uint32Array;
+  offsets: Float64Array;
+  lengths: Uint32Array;
+  chunks: readonly ChunkRef[];
+}
+
+/** The union of an hour's copies: one row per ID, and the counts of DESIGN 6. */
 export interface MergedHour {
-  /** Copy indices of the winning copies, in ascending ID order. */
-  winners: Uint32Array;
+  rows: HourRows;
   counts: HourCounts;
   /** IDs with no copy in the chunks of the hour's first publication (0 for a first publication). */
   late: number;
@@ -20,6 +34,23 @@ function rankOf(index: CopyIndex, copy: number): CopyRank {
     fileSeq: chunk,
     // Offsets grow with the line number within a chunk, so they order lines the same way.
     line: index.offsets[copy]!,
+  };
+}
+
+function rowsOf(index: CopyIndex, winners: Uint32Array): HourRows {
+  const pick = <T extends BigUint64Array | Float64Array | Uint32Array>(column: T, make: (n: number) => T): T => {
+    const out = make(winners.length);
+    for (let i = 0; i < winners.length; i++) out[i] = column[winners[i]!]!;
+    return out;
+  };
+  return {
+    count: winners.length,
+    ids: pick(index.ids, (n) => new BigUint64Array(n)),
+    authors: pick(index.authors, (n) => new BigUint64Array(n)),
+    chunkOf: pick(index.chunkOf, (n) => new Uint32Array(n)),
+    offsets: pick(index.offsets, (n) => new Float64Array(n)),
+    lengths: pick(index.lengths, (n) => new Uint32Array(n)),
+    chunks: index.chunks,
   };
 }
 
@@ -65,32 +96,33 @@ export function mergeCopies(index: CopyIndex, firstChunkKeys: ReadonlySet<string
   const only1 = serv1 - both;
   const only2 = serv2 - both;
   return {
-    winners: winners.slice(0, total),
+    rows: rowsOf(index, winners.subarray(0, total)),
     counts: { serv1, serv2, total, only1, only2, diff: only1 + only2 },
     late,
   };
 }
 
 /**
- * The copy each users CSV row comes from (DESIGN 3.3): per author, the winning copy with the largest ID, in
- * ascending author order. `winners` must be in ID order; the stable sort by author keeps it within an author.
+ * The rows each users CSV row comes from (DESIGN 3.3): per author, the row with the largest ID, in ascending
+ * author order. Rows are in ID order, and the stable sort by author keeps that order within an author.
  */
-export function userSources(index: CopyIndex, winners: Uint32Array): Uint32Array {
-  const withAuthor = winners.filter((copy) => index.authors[copy] !== 0n);
-  const byAuthor = sortByU64(withAuthor, index.authors);
+export function userSources(rows: HourRows): Uint32Array {
+  const withAuthor: number[] = [];
+  for (let row = 0; row < rows.count; row++) if (rows.authors[row] !== 0n) withAuthor.push(row);
+  const byAuthor = sortByU64(Uint32Array.from(withAuthor), rows.authors);
   const sources: number[] = [];
   for (let i = 0; i < byAuthor.length; i++) {
     const next = byAuthor[i + 1];
-    if (next === undefined || index.authors[next] !== index.authors[byAuthor[i]!]) sources.push(byAuthor[i]!);
+    if (next === undefined || rows.authors[next] !== rows.authors[byAuthor[i]!]) sources.push(byAuthor[i]!);
   }
   return Uint32Array.from(sources);
 }
 
 /** The IDs file's content (one ID per line, ID order) in blocks of about `blockChars` characters. */
-export function* idTextBlocks(index: CopyIndex, winners: Uint32Array, blockChars = 1 << 20): Generator<string> {
+export function* idTextBlocks(rows: HourRows, blockChars = 1 << 20): Generator<string> {
   let text = '';
-  for (const copy of winners) {
-    text += `${index.ids[copy]!}\n`;
+  for (let row = 0; row < rows.count; row++) {
+    text += `${rows.ids[row]!}\n`;
     if (text.length >= blockChars) {
       yield text;
       text = '';
@@ -100,8 +132,8 @@ export function* idTextBlocks(index: CopyIndex, winners: Uint32Array, blockChars
 }
 
 /** sha256 of the IDs file's uncompressed content: equal digests mean equal ID sets. */
-export function idsDigest(index: CopyIndex, winners: Uint32Array): string {
+export function idsDigest(rows: HourRows): string {
   const hash = createHash('sha256');
-  for (const block of idTextBlocks(index, winners)) hash.update(block);
+  for (const block of idTextBlocks(rows)) hash.update(block);
   return hash.digest('hex');
 }

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Settings } from '../config/index.js';
 import { writeJsonAtomic } from '../platform/atomic-write.js';
 import { readStreamState } from '../stream/index.js';
 import { readSyncState } from '../sync/sync-state.js';
+import { readJsonIfExists } from './optional-files.js';
 import { referenceTime, type ReadinessInput, type ServerProgress } from './readiness.js';
 import { readinessStatePath, type Server } from './staging-layout.js';
 
@@ -25,15 +25,6 @@ function toMs(iso: string | null | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-async function readObservations(path: string): Promise<Observations> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Observations;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    return { format_version: 1, servers: {} };
-  }
-}
-
 /**
  * Reads the watermarks (server 1's `stream.json`, server 2's `sync-state.json`), remembers when each last moved
  * (in staging, between runs), and builds the readiness input of DESIGN 3.4.
@@ -44,7 +35,7 @@ export async function observeReadiness(settings: Settings, nowMs: number): Promi
   const watermarks: Array<[Server, string | null]> = [['server1', stream?.watermark ?? null]];
   if (settings.hourly.expect_server2) watermarks.push(['server2', sync?.complete_until ?? null]);
   const path = readinessStatePath(settings.paths.staging);
-  const observations = await readObservations(path);
+  const observations = (await readJsonIfExists<Observations>(path)) ?? { format_version: 1, servers: {} };
   let changed = false;
   const servers: ServerProgress[] = watermarks.map(([server, watermark]) => {
     const seen = observations.servers[server];

@@ -1,15 +1,16 @@
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { minuteRanges, type HourStats } from '../merge/index.js';
-import { listChunks, loadCopyIndex } from './copy-index.js';
+import { listChunks, loadCopyIndex, type ChunkRef } from './copy-index.js';
 import { vaultNames } from './day-files.js';
 import { hourKey, hourLabel } from './hour-label.js';
 import { readManifest, type HourManifest } from './hour-manifest.js';
 import { buildFiles, refreshReport, writeVersion } from './hour-version.js';
-import { idsDigest, mergeCopies } from './merge-copies.js';
+import { idsDigest, mergeCopies, type MergedHour } from './merge-copies.js';
+import { namesIn } from './optional-files.js';
 import { missingMinutes } from './receipt-minutes.js';
 import { hourStagingDir, SERVERS } from './staging-layout.js';
 
@@ -67,14 +68,13 @@ const STALE_TEMP = /^\..+\.tmp$/;
 
 /** Removes temporary files a killed run left in `dir` (only `hourly` writes there, and it holds the lock). */
 export async function removeStaleTemps(dir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  for (const name of names) if (STALE_TEMP.test(name)) await rm(join(dir, name), { force: true });
+  for (const name of await namesIn(dir)) if (STALE_TEMP.test(name)) await rm(join(dir, name), { force: true });
+}
+
+/** Loads an hour's copies and merges them; the full index is dropped on return, only the winning rows stay. */
+async function mergeHour(chunks: readonly ChunkRef[], previous: HourManifest | null): Promise<MergedHour & { copies: number }> {
+  const index = await loadCopyIndex(chunks);
+  return { ...mergeCopies(index, previous === null ? null : new Set(previous.first_chunks)), copies: index.count };
 }
 
 /**
@@ -93,8 +93,7 @@ export async function publishHour(deps: PublishDeps, hourMs: number, options: { 
   const startedMs = performance.now();
   for (const server of SERVERS) await removeStaleTemps(join(hourStagingDir(staging, key), server));
   const chunks = await listChunks(staging, key);
-  const index = await loadCopyIndex(chunks);
-  const merged = mergeCopies(index, previous === null ? null : new Set(previous.first_chunks));
+  const merged = await mergeHour(chunks, previous);
   const stats: HourStats = {
     ...merged.counts,
     late: merged.late,
@@ -110,15 +109,15 @@ export async function publishHour(deps: PublishDeps, hourMs: number, options: { 
     previous !== null &&
     !options.rebuild &&
     !settings.hourly.archive_raw &&
-    idsDigest(index, merged.winners) === previous.ids_digest;
+    idsDigest(merged.rows) === previous.ids_digest;
   const outcome = sameIds
     ? await refreshReport(deps, { ...base, previous })
-    : await writeVersion(deps, base, await buildFiles(settings, base, index, merged.winners, chunks));
+    : await writeVersion(deps, base, await buildFiles(settings, base, merged.rows));
   if (outcome.kind !== 'unchanged') {
     const { counts, version } = outcome.manifest;
     const durationMs = Math.round(performance.now() - startedMs);
     const { kind } = outcome;
-    log.info({ hour: key, label: label.label, kind, version, ...counts, copies: index.count, durationMs }, 'hour published');
+    log.info({ hour: key, label: label.label, kind, version, ...counts, copies: merged.copies, durationMs }, 'hour published');
   }
   return outcome;
 }

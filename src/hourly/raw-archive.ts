@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkRef } from './copy-index.js';
+import { namesIn } from './optional-files.js';
 import type { PreparedFile } from './prepared-file.js';
 import { hourStagingDir, OTHER_SUFFIX, SERVERS } from './staging-layout.js';
 import { openXzFile, type XzOptions } from './xz-file.js';
@@ -14,14 +14,7 @@ export async function rawArchiveSources(staging: string, hourKey: string, chunks
   const sources = chunks.map((chunk) => chunk.dataPath);
   for (const server of SERVERS) {
     const dir = join(hourStagingDir(staging, hourKey), server);
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw err;
-    }
-    const other = names.filter((name) => !name.startsWith('.') && name.endsWith(OTHER_SUFFIX)).sort();
+    const other = (await namesIn(dir)).filter((name) => !name.startsWith('.') && name.endsWith(OTHER_SUFFIX)).sort();
     sources.push(...other.map((name) => join(dir, name)));
   }
   return sources;

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../platform/atomic-write.js';
 import { HOUR_MS, MINUTE_MS } from '../stream/index.js';
 import { hourKey } from './hour-label.js';
+import { readJsonIfExists } from './optional-files.js';
 import { minutesPath, type Server } from './staging-layout.js';
 
 /**
@@ -15,13 +15,8 @@ export interface ReceiptMinutes {
   server2: number[];
 }
 
-async function readMinutes(staging: string, key: string): Promise<ReceiptMinutes | null> {
-  try {
-    return JSON.parse(await readFile(minutesPath(staging, key), 'utf8')) as ReceiptMinutes;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+function readMinutes(staging: string, key: string): Promise<ReceiptMinutes | null> {
+  return readJsonIfExists<ReceiptMinutes>(minutesPath(staging, key));
 }
 
 /** Adds the receipt minutes of ingested spool files, one rewrite per hour touched. */

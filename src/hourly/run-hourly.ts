@@ -65,11 +65,9 @@ async function publishOnDemand(deps: HourlyDeps, hourMs: number, includeLate: bo
   const { staging } = deps.settings.paths;
   const key = hourKey(hourMs);
   const manifest = await readManifest(staging, key);
-  if (manifest?.closed_at != null) {
-    if (includeLate) return replayLateIntoClosedHour(deps, hourMs, manifest);
-  } else if (includeLate) {
-    await stageLateFiles(staging, key, deps.clock.now());
-  }
+  if (includeLate && manifest !== null && manifest.closed_at !== null) return replayLateIntoClosedHour(deps, hourMs, manifest);
+  if (includeLate) await stageLateFiles(staging, key, deps.clock.now());
+  // A closed hour without --include-late: publishHour explains that it has no staging left.
   return publishHour(deps, hourMs, { rebuild: true });
 }
 

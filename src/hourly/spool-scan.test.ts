@@ -6,7 +6,7 @@ import { tempDir } from '../../test/helpers/tmp.js';
 import { scanSpool } from './spool-scan.js';
 
 describe('scanSpool()', () => {
-  it('scanSpool() lists spool files in copy order, skips dot names and open minutes, and reports foreign names', async () => {
+  it('scanSpool() lists spool files in copy order, skips dot names and open minutes, and reports anything else as foreign', async () => {
     const spool = await tempDir();
     const hour = join(spool, 'server1', '2026-11-22', '10');
     await mkdir(hour, { recursive: true });
@@ -20,6 +20,9 @@ describe('scanSpool()', () => {
     await writeFile(join(hour, 'README'), '');
     await writeFile(join(hour, '2026-11-22T10-61Z.jsonl'), '');
     await symlink('/etc/hostname', join(hour, '2026-11-22T10-09Z.jsonl'));
+    await writeFile(join(hour, '2026-11-22T11-00Z.jsonl'), '');
+    await writeFile(join(spool, 'server1', '2026-11-22', '2026-11-22T10-10Z.jsonl'), '');
+    await writeFile(join(hour, '2026-11-22T10-11Z_0.jsonl'), '');
     const scan = await scanSpool(spool);
     assert.deepEqual(scan.files.map((f) => f.name), [
       '2026-11-22T10-01Z.jsonl',
@@ -28,6 +31,13 @@ describe('scanSpool()', () => {
       '2026-11-22T10-05Z_10.jsonl',
     ]);
     assert.equal(scan.files[0]!.relativePath, join('server1', '2026-11-22', '10', '2026-11-22T10-01Z.jsonl'));
-    assert.deepEqual(scan.foreign.map((f) => f.relativePath.split('/').pop()).sort(), ['2026-11-22T10-09Z.jsonl', '2026-11-22T10-61Z.jsonl', 'README']);
+    assert.deepEqual(scan.foreign.map((f) => f.relativePath).sort(), [
+      'server1/2026-11-22/10/2026-11-22T10-09Z.jsonl',
+      'server1/2026-11-22/10/2026-11-22T10-11Z_0.jsonl',
+      'server1/2026-11-22/10/2026-11-22T10-61Z.jsonl',
+      'server1/2026-11-22/10/2026-11-22T11-00Z.jsonl',
+      'server1/2026-11-22/10/README',
+      'server1/2026-11-22/2026-11-22T10-10Z.jsonl',
+    ]);
   });
 });

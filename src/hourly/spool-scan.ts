@@ -1,6 +1,6 @@
-import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { PART_SUFFIX, parseSpoolName } from '../stream/index.js';
+import { minuteRelativePath, PART_SUFFIX, parseSpoolName } from '../stream/index.js';
+import { entriesIn } from './optional-files.js';
 import { SERVERS, type Server } from './staging-layout.js';
 
 /** A closed spool file (DESIGN 3.1). */
@@ -38,8 +38,8 @@ export function compareSpoolFiles(a: SpoolFile, b: SpoolFile): number {
 
 /**
  * Lists `<spool>/server1/**` and `<spool>/server2/**`. Names starting with '.' (sync's temporary files and
- * `.state/`) and open minutes (`.jsonl.part`) are never touched; any other name that is not a spool file name
- * is foreign.
+ * `.state/`) and open minutes (`.jsonl.part`) are never touched; anything else that is not a spool file at its
+ * place (`<server>/<YYYY-MM-DD>/<HH>/<name>`) is foreign.
  */
 export async function scanSpool(spoolDir: string): Promise<SpoolScan> {
   const scan: SpoolScan = { files: [], foreign: [], folders: [] };
@@ -49,14 +49,7 @@ export async function scanSpool(spoolDir: string): Promise<SpoolScan> {
 }
 
 async function walk(spoolDir: string, dir: string, server: Server, scan: SpoolScan): Promise<void> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  for (const entry of entries) {
+  for (const entry of await entriesIn(dir)) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     const relativePath = relative(spoolDir, path);
@@ -67,7 +60,11 @@ async function walk(spoolDir: string, dir: string, server: Server, scan: SpoolSc
     }
     if (entry.isFile() && entry.name.endsWith(PART_SUFFIX)) continue;
     const parsed = entry.isFile() ? parseSpoolName(entry.name) : null;
-    if (parsed === null) scan.foreign.push({ server, path, relativePath });
-    else scan.files.push({ server, name: entry.name, path, relativePath, ...parsed });
+    // A spool name in the wrong folder is foreign too (as sync sees it): the path is part of the layout.
+    if (parsed === null || relativePath !== minuteRelativePath(server, parsed.minuteStartMs, parsed.segment)) {
+      scan.foreign.push({ server, path, relativePath });
+    } else {
+      scan.files.push({ server, name: entry.name, path, relativePath, ...parsed });
+    }
   }
 }
