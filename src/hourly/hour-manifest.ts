@@ -1,6 +1,7 @@
 import { writeJsonAtomic } from '../platform/atomic-write.js';
 import { namesIn, readJsonIfExists } from './optional-files.js';
 import { manifestPath, manifestsDir } from './staging-layout.js';
+import type { HourCounts } from '../merge/index.js';
 
 /** A published vault file of an hour. */
 export interface ManifestFile {
@@ -10,13 +11,7 @@ export interface ManifestFile {
 }
 
 /** Unique-ID statistics of a publication (DESIGN 6). */
-export interface ManifestCounts {
-  serv1: number;
-  serv2: number;
-  total: number;
-  only1: number;
-  only2: number;
-  diff: number;
+export interface ManifestCounts extends HourCounts {
   late: number;
 }
 

@@ -1,4 +1,4 @@
-import { diffPercent, parseReportFile } from '../merge/index.js';
+import { diffPercent, parseReportFile, type ReportLine } from '../merge/index.js';
 import type { HourLabel } from '../hourly/index.js';
 import type { OutboxEntry } from '../osf/index.js';
 import { CHART_COLORS, renderChart } from './chart.js';
@@ -33,16 +33,8 @@ export interface DailyReport {
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif';
 
-interface Totals {
-  serv1: number;
-  serv2: number;
-  total: number;
-  diff: number;
-  only1: number;
-  only2: number;
-  late: number;
-  amendments: number;
-}
+/** The day's sums of the report lines' counts. */
+type Totals = Omit<ReportLine, 'hour' | 'gaps1' | 'gaps2' | 'version'> & { amendments: number };
 
 function dayTotals(coverage: DayCoverage): Totals {
   const totals: Totals = { serv1: 0, serv2: 0, total: 0, diff: 0, only1: 0, only2: 0, late: 0, amendments: 0 };
