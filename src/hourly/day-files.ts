@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileSha256 } from '../platform/file-sha256.js';
 import { readTextIfExists } from '../platform/read-text-if-exists.js';
-import { upsertReportLine, type ReportLine } from '../merge/index.js';
+import { formatSha256Sums, parseSha256Sums, upsertReportLine, type ReportLine } from '../merge/index.js';
 import { prepareFile, type PreparedFile } from './prepared-file.js';
 
 /** Vault names of an hour's files and its day's files (DESIGN 3.3). */
@@ -29,24 +29,6 @@ export function vaultNames(vault: string, labelDate: string, label: string): Vau
   };
 }
 
-/** `<hex>  <name>\n` lines sorted by name (sha256sum's format). */
-export function formatSha256Sums(hashes: ReadonlyMap<string, string>): string {
-  return [...hashes.keys()]
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((name) => `${hashes.get(name)}  ${name}\n`)
-    .join('');
-}
-
-/** Name -> hash from a SHA256SUMS file (lines it cannot read are skipped: those files are hashed again). */
-export function parseSha256Sums(text: string): Map<string, string> {
-  const hashes = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
-    if (match) hashes.set(match[2]!, match[1]!);
-  }
-  return hashes;
-}
-
 /** The day's report and SHA256SUMS, prepared (fsynced under temporary names) but not yet visible. */
 export interface PreparedDayFiles {
   report: PreparedFile;
@@ -66,7 +48,7 @@ export async function prepareDayFiles(
   const reportPath = join(names.dayDir, names.report);
   const report = await prepareFile(reportPath, upsertReportLine(await readTextIfExists(reportPath), line));
   try {
-    const known = parseSha256Sums((await readTextIfExists(join(names.dayDir, names.sums))) ?? '');
+    const known = parseSha256Sums((await readTextIfExists(join(names.dayDir, names.sums))) ?? '').hashes;
     const hashes = new Map<string, string>();
     for (const entry of await readdir(names.dayDir, { withFileTypes: true })) {
       if (!entry.isFile() || entry.name.startsWith('.') || entry.name === names.sums) continue;
