@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian tools the tests start for real (sshd, xz, systemd-analyze).
+# Installs the Debian tools the tests start for real (sshd, xz, systemd-analyze, openssl for test certificates).
 # As root it installs what is missing with apt-get; otherwise it names the missing packages and stops.
 set -euo pipefail
 
@@ -8,6 +8,8 @@ command -v xz >/dev/null || missing+=(xz-utils)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v sha256sum >/dev/null || missing+=(coreutils)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
