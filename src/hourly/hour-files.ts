@@ -43,7 +43,8 @@ const FLUSH_CHARS = 1 << 20;
  * reading each line back from staging; the users rows (one per author, from the author's largest ID) are
  * parked in a scratch file and then written in author order. Encoders are what takes memory (a preset-6
  * thread holds about 100 MB), so the tweets file is compressed alone with every thread, then the users file
- * with every thread together with the small IDs file on one thread (its IDs come from the index).
+ * with every thread; the IDs file (written from the rows, no staging reads) goes alongside on one thread when
+ * it fits in one block, as at the 1% rate, else after the users file with every thread.
  */
 export async function writeHourFiles(request: HourFilesRequest): Promise<PreparedHourFiles> {
   const { paths, xz } = request;
@@ -57,18 +58,21 @@ export async function writeHourFiles(request: HourFilesRequest): Promise<Prepare
     const tweets = await open(paths.tweets, xz);
     const parked = await writeTweetsPass(request, tweets);
     const tweetsDigest = await tweets.finish();
+    // Snowflake IDs take 20 bytes a line.
+    const idsAlongside = request.rows.count * 20 <= xz.blockBytes;
     const users = await open(paths.users, xz);
-    const ids = await open(paths.ids, { ...xz, threads: 1 });
-    const [usersDigest, [digest, idsFile]] = await Promise.all([
-      writeUsers(users, request.scratchPath, parked).then(() => users.finish()),
-      writeIds(ids, request.rows).then(async (content) => [content, await ids.finish()] as const),
-    ]);
+    const ids = await open(paths.ids, idsAlongside ? { ...xz, threads: 1 } : xz);
+    const usersFile = () => writeUsers(users, request.scratchPath, parked).then(() => users.finish());
+    const idsFile = () => writeIds(ids, request.rows).then(async (content) => ({ content, file: await ids.finish() }));
+    const [usersDigest, idsDigests] = idsAlongside
+      ? await Promise.all([usersFile(), idsFile()])
+      : [await usersFile(), await idsFile()];
     crashPoint('publish-files-written');
     return {
-      ids: { ...idsFile, commit: () => ids.commit(), abort: () => ids.abort() },
+      ids: { ...idsDigests.file, commit: () => ids.commit(), abort: () => ids.abort() },
       tweets: { ...tweetsDigest, commit: () => tweets.commit(), abort: () => tweets.abort() },
       users: { ...usersDigest, commit: () => users.commit(), abort: () => users.abort() },
-      idsDigest: digest,
+      idsDigest: idsDigests.content,
     };
   } catch (err) {
     await Promise.all(opened.map((file) => file.abort()));
