@@ -1,3 +1,4 @@
+// Writing one version of an hour: its files, the day files, `onPublished`, then the manifest (DESIGN 3.3, 3.4).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
@@ -6,14 +7,12 @@ import { crashPoint } from './crash-point.js';
 import { currentReportText, prepareDayFiles, type VaultNames } from './day-files.js';
 import { writeHourFiles, type PreparedHourFiles } from './hour-files.js';
 import type { HourLabel } from './hour-label.js';
-import type { HourRows } from './merge-copies.js';
 import { writeManifest, type HourManifest, type ManifestFile } from './hour-manifest.js';
+import type { HourRows } from './merge-copies.js';
 import type { PreparedFile } from './prepared-file.js';
 import type { PublishDeps, PublishedFile, PublishOutcome } from './publish.js';
 import { rawArchiveSources, writeRawArchive } from './raw-archive.js';
 import type { FileDigest, XzOptions } from './xz-file.js';
-
-/** Writing one version of an hour: its files, the day files, `onPublished`, then the manifest (DESIGN 3.3, 3.4). */
 
 /** Encoder settings from `hourly.xz_*` (`xz_threads` 0 = one thread per core). */
 export function xzOptionsFor(settings: Settings): XzOptions {
@@ -50,11 +49,7 @@ export interface VersionFiles extends PreparedHourFiles {
 }
 
 /** Writes the hour's files (and raw archive) under temporary names. */
-export async function buildFiles(
-  settings: Settings,
-  base: VersionBase,
-  rows: HourRows,
-): Promise<VersionFiles> {
+export async function buildFiles(settings: Settings, base: VersionBase, rows: HourRows): Promise<VersionFiles> {
   const { key, names } = base;
   const { staging } = settings.paths;
   const files = await writeHourFiles({
