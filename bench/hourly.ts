@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { minuteRelativePath, minuteStart } from '../src/stream/index.js';
+import { minuteRelativePath, minuteStart } from '../src/contracts/index.js';
 import { writeJsonAtomic } from '../src/platform/atomic-write.js';
 
 const REPO = dirname(dirname(fileURLToPath(import.meta.url)));

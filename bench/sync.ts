@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { systemClock } from '../src/platform/clock.js';
 import { silentLogger } from '../src/platform/logger.js';
-import { MINUTE_MS, minutePath } from '../src/stream/index.js';
+import { MINUTE_MS, minutePath } from '../src/contracts/index.js';
 import { runSync } from '../src/sync/index.js';
 import { server2Setup, startSshd, type TestSshd } from '../test/helpers/sshd.js';
 

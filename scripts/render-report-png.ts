@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { formatReportFile, type ReportLine } from '../src/merge/index.js';
-import { hoursOfLabelDay } from '../src/hourly/hour-label.js';
+import { formatReportFile, type ReportLine } from '../src/contracts/index.js';
+import { hoursOfLabelDay } from '../src/contracts/hour-label.js';
 import { renderDailyReport } from '../src/notify/index.js';
 
 const DATE = '2026-11-21';

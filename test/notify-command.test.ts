@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeJsonAtomic } from '../src/platform/atomic-write.js';
-import { streamStatePath } from '../src/stream/index.js';
+import { streamStatePath } from '../src/contracts/index.js';
 import { testSettings } from './helpers/settings.js';
 import { makeTestCertificate, mimeHeader, mimeParts, refusedPort, startSmtpServer } from './helpers/smtp.js';
 import { tempDir } from './helpers/tmp.js';

@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatReportFile, type ReportLine } from '../src/merge/index.js';
+import { formatReportFile, type ReportLine } from '../src/contracts/index.js';
 import { enqueueUploads } from '../src/osf/index.js';
 import { testSettings } from './helpers/settings.js';
 import { makeTestCertificate, mimeHeader, mimeParts, refusedPort, startSmtpServer } from './helpers/smtp.js';

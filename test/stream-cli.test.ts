@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startXEmulator } from '../src/emulator/index.js';
-import { readStreamState } from '../src/stream/index.js';
+import { readStreamState } from '../src/contracts/index.js';
 import { tempDir } from './helpers/tmp.js';
 import { daemonSettings, readSpool, waitFor } from './helpers/stream-harness.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startXEmulator, type XEmulatorOptions } from '../src/emulator/index.js';
 import { systemClock, type Clock } from '../src/platform/clock.js';
 import type { Settings } from '../src/config/index.js';
-import { readStreamState } from '../src/stream/index.js';
+import { readStreamState } from '../src/contracts/index.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { tempDir } from './helpers/tmp.js';
 import { daemonSettings, readSpool, startDaemon, tweetIds, waitFor, type RunningDaemon } from './helpers/stream-harness.js';

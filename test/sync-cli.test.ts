@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { writeJsonAtomic } from '../src/platform/atomic-write.js';
 import { acquireLock } from '../src/platform/lock-file.js';
-import { readSyncState } from '../src/sync/index.js';
+import { readSyncState } from '../src/contracts/index.js';
 import { server2Setup, startSshd, writeSpoolFile, writeStreamJson, type TestSshd } from './helpers/sshd.js';
 import { tempDir } from './helpers/tmp.js';
 

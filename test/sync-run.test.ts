@@ -7,12 +7,14 @@ import { acquireLock } from '../src/platform/lock-file.js';
 import { silentLogger } from '../src/platform/logger.js';
 import {
   openTransport,
-  readLocalSyncState,
-  readSyncState,
   runSync,
   type SyncDeps,
   type Transport,
 } from '../src/sync/index.js';
+import {
+  readLocalSyncState,
+  readSyncState,
+} from '../src/contracts/index.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { logSink } from './helpers/log-sink.js';
 import { server2Setup, startSshd, writeSpoolFile, writeStreamJson, type Server2Setup, type TestSshd } from './helpers/sshd.js';

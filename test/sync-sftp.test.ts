@@ -12,11 +12,13 @@ import { SecretFileModeError } from '../src/platform/secret-file.js';
 import {
   connectSftpTransport,
   HostKeyMismatchError,
-  readLocalSyncState,
-  readSyncState,
   runSync,
   type SftpTransportOptions,
 } from '../src/sync/index.js';
+import {
+  readLocalSyncState,
+  readSyncState,
+} from '../src/contracts/index.js';
 import { server2Setup, startSshd, writeSpoolFile, type TestSshd } from './helpers/sshd.js';
 import { tempDir } from './helpers/tmp.js';
 

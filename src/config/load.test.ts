@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, loadSettings, parseSettings, stripComments, timeZoneProblem, assertSecretFiles } from './index.js';
+import { ConfigError, loadSettings, parseSettings, stripComments, timeZoneProblem, assertSecretFiles } from './load.js';
 import { SecretFileModeError } from '../platform/secret-file.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { testSettings } from '../../test/helpers/settings.js';

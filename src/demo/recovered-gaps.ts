@@ -1,4 +1,4 @@
-import type { ConnectionGap } from '../stream/index.js';
+import type { ConnectionGap } from '../contracts/index.js';
 
 /** When each tweet reached a server: ID -> `__meta.retrieved_at` in ms. */
 export type Receipts = ReadonlyMap<string, number>;

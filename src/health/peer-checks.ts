@@ -7,7 +7,8 @@ import { DEFAULT_SMTP_TIMEOUTS, readSmtpSecrets, smtpTransportOptions } from '..
 import { measureClockSkew } from '../notify/clock-skew.js';
 import { MAX_CLOCK_SKEW_MS } from '../notify/conditions.js';
 import { openOsfConnection } from '../osf/osf-connection.js';
-import { readStreamState, streamUrl } from '../stream/index.js';
+import { readStreamState } from '../contracts/index.js';
+import { streamUrl } from '../stream/index.js';
 import { openStream } from '../stream/connection.js';
 import { StreamHttpError } from '../stream/stream-errors.js';
 import { HostKeyMismatchError, openTransport } from '../sync/index.js';

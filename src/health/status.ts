@@ -1,9 +1,9 @@
 import { statfs } from 'node:fs/promises';
 import type { Settings } from '../config/index.js';
-import { listManifestHours, readManifest } from '../hourly/index.js';
+import { listManifestHours, readManifest } from '../contracts/index.js';
 import { readOutboxStatus } from '../osf/index.js';
-import { readStreamState, type StreamState } from '../stream/index.js';
-import { readLocalSyncState, readSyncState, type SyncState } from '../sync/sync-state.js';
+import { readStreamState, type StreamState } from '../contracts/index.js';
+import { readLocalSyncState, readSyncState, type SyncState } from '../contracts/sync-state.js';
 
 const GIB = 1024 ** 3;
 const MINUTE_MS = 60_000;

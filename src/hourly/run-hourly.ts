@@ -1,15 +1,15 @@
 import { acquireLock, LockBusyError } from '../platform/lock-file.js';
-import { HOUR_MS } from '../stream/index.js';
-import { amendAction, closeHour, removeClosedStaging, stagedHourKeys, stageLateFiles } from './amend.js';
-import { listChunks } from './copy-index.js';
-import { hourKey, parseHourKey } from './hour-label.js';
-import { listManifestHours, readManifest } from './hour-manifest.js';
-import { ingestSpool, type IngestResult } from './ingest.js';
-import { replayLateIntoClosedHour } from './late-replay.js';
-import { observeReadiness } from './observe-readiness.js';
-import { publishHour, removeStaleTemps, type PublishDeps, type PublishOutcome } from './publish.js';
-import { hourStart, readyHours } from './readiness.js';
-import { hourlyLockPath } from './staging-layout.js';
+import { HOUR_MS } from '../contracts/index.js';
+import { amendAction, closeHour, removeClosedStaging, stagedHourKeys, stageLateFiles } from './schedule/amend.js';
+import { listChunks } from './staging/copy-index.js';
+import { hourKey, parseHourKey } from '../contracts/hour-label.js';
+import { listManifestHours, readManifest } from '../contracts/hour-manifest.js';
+import { ingestSpool, type IngestResult } from './ingest/ingest.js';
+import { replayLateIntoClosedHour } from './replay/late-replay.js';
+import { observeReadiness } from './schedule/observe-readiness.js';
+import { publishHour, removeStaleTemps, type PublishDeps, type PublishOutcome } from './publish/publish.js';
+import { hourStart, readyHours } from './schedule/readiness.js';
+import { hourlyLockPath } from '../contracts/staging-layout.js';
 
 /** What `runHourly` needs: settings, clock, logger and the hook the lead wires OSF uploads to. */
 export type HourlyDeps = PublishDeps;

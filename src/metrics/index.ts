@@ -1,3 +1,2 @@
-export * from './metrics-server.js';
 export * from './stream-metrics.js';
 export * from './scheduler-metrics.js';

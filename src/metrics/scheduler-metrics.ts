@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { JobOutcome } from '../scheduler/index.js';
-import type { SyncState } from '../sync/sync-state.js';
+import type { SyncState } from '../contracts/sync-state.js';
 
 /** Scheduler metrics: job outcomes and durations (hourly = publish duration), and the sync backlog. */
 export interface SchedulerMetrics {

@@ -1,5 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
-import type { StreamState } from '../stream/index.js';
+import type { StreamState } from '../contracts/index.js';
 
 /**
  * Stream daemon metrics, read from the daemon's in-memory state at scrape time: no per-message work, and

@@ -1,5 +1,5 @@
-import type { MinuteRange } from '../merge/index.js';
-import { MINUTE_MS } from '../stream/index.js';
+import type { MinuteRange } from '../contracts/index.js';
+import { MINUTE_MS } from '../contracts/index.js';
 import type { HourCoverage } from './day-coverage.js';
 import { escapeHtml, formatCount } from './html-text.js';
 

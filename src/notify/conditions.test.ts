@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { StreamState } from '../stream/index.js';
-import type { SyncState } from '../sync/sync-state.js';
+import type { StreamState } from '../contracts/index.js';
+import type { SyncState } from '../contracts/sync-state.js';
 import {
   badInputObservation,
   authObservation,

@@ -1,5 +1,5 @@
-import type { StreamState } from '../stream/index.js';
-import type { SyncState } from '../sync/index.js';
+import type { StreamState } from '../contracts/index.js';
+import type { SyncState } from '../contracts/index.js';
 
 /** The alert conditions `watch` evaluates (DESIGN 8). */
 export type ConditionName =

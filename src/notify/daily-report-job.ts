@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
-import { hoursOfLabelDay } from '../hourly/index.js';
-import { wallClock } from '../merge/index.js';
+import { hoursOfLabelDay } from '../contracts/index.js';
+import { wallClock } from '../contracts/index.js';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import type { Logger } from '../platform/logger.js';
 import { readOutboxStatus } from '../osf/index.js';

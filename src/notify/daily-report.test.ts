@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hoursOfLabelDay } from '../hourly/hour-label.js';
-import { formatReportFile, type ReportLine } from '../merge/index.js';
+import { hoursOfLabelDay } from '../contracts/hour-label.js';
+import { formatReportFile, type ReportLine } from '../contracts/index.js';
 import { renderDailyReport, type DayReportInput } from './daily-report.js';
 
 function line(hour: string, extra: Partial<ReportLine> = {}): ReportLine {

@@ -1,5 +1,5 @@
-import { diffPercent, parseReportFile, type ReportLine } from '../merge/index.js';
-import type { HourLabel } from '../hourly/index.js';
+import { diffPercent, parseReportFile, type ReportLine } from '../contracts/index.js';
+import type { HourLabel } from '../contracts/index.js';
 import type { OutboxEntry } from '../osf/index.js';
 import { CHART_COLORS, renderChart } from './chart.js';
 import { dayCoverage, type DayCoverage, type HourCoverage } from './day-coverage.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hoursOfLabelDay } from '../hourly/hour-label.js';
-import type { ReportLine } from '../merge/index.js';
+import { hoursOfLabelDay } from '../contracts/hour-label.js';
+import type { ReportLine } from '../contracts/index.js';
 import { dayCoverage, formatHourRuns, formatRanges, parseGaps, subtractRanges } from './day-coverage.js';
 
 const T = (iso: string) => Date.parse(iso);

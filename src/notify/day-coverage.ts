@@ -1,6 +1,6 @@
-import { formatGaps, normalizeRanges, rangesCoveredByNeither, type MinuteRange, type ReportLine } from '../merge/index.js';
-import type { HourLabel } from '../hourly/index.js';
-import { MINUTE_MS } from '../stream/index.js';
+import { formatGaps, normalizeRanges, rangesCoveredByNeither, type MinuteRange, type ReportLine } from '../contracts/index.js';
+import type { HourLabel } from '../contracts/index.js';
+import { MINUTE_MS } from '../contracts/index.js';
 
 /** One hour of a label day with its report line (null = not published yet) and missing minutes. */
 export interface HourCoverage {

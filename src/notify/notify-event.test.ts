@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { StreamState } from '../stream/index.js';
+import type { StreamState } from '../contracts/index.js';
 import { daemonStoppedMail, testMail, unitFailedMail } from './notify-event.js';
 
 const STATE = {

@@ -1,4 +1,4 @@
-import type { StreamState } from '../stream/index.js';
+import type { StreamState } from '../contracts/index.js';
 import type { OutgoingMail } from './mailer.js';
 
 /** How many of the latest connection gaps the daemon-stopped mail lists. */

@@ -1,9 +1,9 @@
 import { statfs } from 'node:fs/promises';
 import type { Settings } from '../config/index.js';
 import { openAlerts, readOutboxStatus } from '../osf/index.js';
-import { readStreamState, type StreamState } from '../stream/index.js';
-import { readLocalSyncState, readSyncState } from '../sync/index.js';
-import { readIngestAlerts } from '../hourly/index.js';
+import { readStreamState, type StreamState } from '../contracts/index.js';
+import { readLocalSyncState, readSyncState } from '../contracts/index.js';
+import { readIngestAlerts } from '../contracts/index.js';
 import {
   authObservation,
   badInputObservation,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hoursOfLabelDay } from '../hourly/hour-label.js';
-import type { ReportLine } from '../merge/index.js';
+import { hoursOfLabelDay } from '../contracts/hour-label.js';
+import type { ReportLine } from '../contracts/index.js';
 import { dayCoverage } from './day-coverage.js';
 import { dailySubject } from './subject.js';
 

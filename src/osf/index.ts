@@ -1,6 +1,5 @@
 export type { UploadRequest, OsfAlert, DrainResult, OutboxEntry, OutboxStatus } from './outbox-types.js';
 export { enqueueUploads, drainOutbox, readOutboxStatus, openAlerts, type DrainDeps } from './outbox.js';
 export { osfRemotePath } from './remote-path.js';
-export { compareWithOsf, osfDayHashes } from './verify-osf.js';
 export { openOsfConnection, type OsfConnection } from './osf-connection.js';
 export { queueForOsf, type OsfPublication } from './publish-hook.js';

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ReconnectCause } from './state-file.js';
+import type { ReconnectCause } from '../contracts/stream-state.js';
 import { StreamSetupError } from './stream-errors.js';
 
 /** Why a connection ended or failed; each class has its own backoff schedule and counter (DESIGN 4). */

@@ -4,14 +4,15 @@ import type { Settings } from '../config/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { acquireLock } from '../platform/lock-file.js';
-import { startMetricsServer, streamMetricsRegistry } from '../metrics/index.js';
+import { startMetricsServer } from '../platform/metrics-server.js';
+import { streamMetricsRegistry } from '../metrics/index.js';
 import { runConnectionLoop } from './connection-loop.js';
 import { streamUrl } from './connection.js';
 import { MinuteWriter } from './minute-writer.js';
 import { recoverParts } from './part-recovery.js';
 import { SegmentRegistry } from './segment-registry.js';
-import { PART_SUFFIX, minutePath, minuteStart } from './spool-path.js';
-import { readStreamState, type StreamState } from './state-file.js';
+import { PART_SUFFIX, minutePath, minuteStart } from '../contracts/spool-path.js';
+import { readStreamState, type StreamState } from '../contracts/stream-state.js';
 import { StatePersister } from './state-persister.js';
 import { StreamStatus } from './stream-status.js';
 

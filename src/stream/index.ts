@@ -1,5 +1,3 @@
-export * from './spool-path.js';
-export * from './state-file.js';
 export { runStreamDaemon, STREAM_LOCK_FILE, type StreamDaemonDeps } from './daemon.js';
 export { apiMessageOf, classifyFailure, isOperationalDisconnect, type FailureClass, type HttpFailure } from './classify.js';
 export { nextDelay, attemptBudgetWait } from './backoff.js';

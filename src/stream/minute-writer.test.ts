@@ -9,7 +9,7 @@ import { tempDir } from '../../test/helpers/tmp.js';
 import { MinuteWriter } from './minute-writer.js';
 import { SegmentRegistry } from './segment-registry.js';
 import { inspectFrame, metaMember, type SpoolLine } from './spool-line.js';
-import { PART_SUFFIX, minutePath } from './spool-path.js';
+import { PART_SUFFIX, minutePath } from '../contracts/spool-path.js';
 
 const SERVER = 'server1';
 

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { fsyncDir } from '../platform/atomic-write.js';
-import { MINUTE_MS, PART_SUFFIX, minuteKey, minutePath, minuteStart } from './spool-path.js';
+import { MINUTE_MS, PART_SUFFIX, minuteKey, minutePath, minuteStart } from '../contracts/spool-path.js';
 import type { SegmentRegistry } from './segment-registry.js';
 import { spoolLineParts, type LineKind, type SpoolLine } from './spool-line.js';
 

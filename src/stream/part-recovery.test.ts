@@ -7,7 +7,7 @@ import { logSink } from '../../test/helpers/log-sink.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { recoverParts } from './part-recovery.js';
 import { SegmentRegistry } from './segment-registry.js';
-import { PART_SUFFIX, minutePath } from './spool-path.js';
+import { PART_SUFFIX, minutePath } from '../contracts/spool-path.js';
 
 const M = Date.parse('2026-11-22T06:27:00Z');
 const line = (id: string) => `${JSON.stringify({ data: { id, text: 'é😀' }, __meta: { retrieved_at: '2026-11-22T06:27:01.000Z', server: 'server1' } })}\n`;

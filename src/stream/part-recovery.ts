@@ -3,7 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import type { Logger } from '../platform/logger.js';
 import { fsyncDir } from '../platform/atomic-write.js';
-import { PART_SUFFIX, minutePath, parseSpoolName } from './spool-path.js';
+import { PART_SUFFIX, minutePath, parseSpoolName } from '../contracts/spool-path.js';
 import type { SegmentRegistry } from './segment-registry.js';
 
 const BLOCK_BYTES = 65_536;

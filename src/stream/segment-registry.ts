@@ -1,4 +1,4 @@
-import { HOUR_MS, minuteKey, parseSpoolName } from './spool-path.js';
+import { HOUR_MS, minuteKey, parseSpoolName } from '../contracts/spool-path.js';
 
 /** How long the highest segment per minute is remembered in stream.json (DESIGN 3.1). */
 export const SEGMENT_MEMORY_MS = 6 * HOUR_MS;

@@ -4,7 +4,7 @@ import { FakeClock, flushMicrotasks } from '../../test/helpers/fake-clock.js';
 import { logSink } from '../../test/helpers/log-sink.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { StatePersister } from './state-persister.js';
-import { readStreamState, type StreamState } from './state-file.js';
+import { readStreamState, type StreamState } from '../contracts/stream-state.js';
 import { StreamStatus } from './stream-status.js';
 
 async function setup() {

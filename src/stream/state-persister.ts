@@ -1,6 +1,6 @@
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
-import { writeStreamState, type StreamState } from './state-file.js';
+import { writeStreamState, type StreamState } from '../contracts/stream-state.js';
 
 /** What StatePersister needs. */
 export interface StatePersisterDeps {

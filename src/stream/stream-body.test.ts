@@ -9,7 +9,7 @@ import { logSink } from '../../test/helpers/log-sink.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { MinuteWriter } from './minute-writer.js';
 import { SegmentRegistry } from './segment-registry.js';
-import { PART_SUFFIX, minutePath } from './spool-path.js';
+import { PART_SUFFIX, minutePath } from '../contracts/spool-path.js';
 import { MAX_LINE_BYTES, readStreamBody } from './stream-body.js';
 import { StreamStatus } from './stream-status.js';
 

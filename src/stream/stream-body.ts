@@ -5,7 +5,7 @@ import { apiMessageOf } from './classify.js';
 import { splitFrames } from './framing.js';
 import type { MinuteWriter } from './minute-writer.js';
 import { inspectFrame, metaMember } from './spool-line.js';
-import { minuteStart } from './spool-path.js';
+import { minuteStart } from '../contracts/spool-path.js';
 import type { StreamStatus } from './stream-status.js';
 
 /** First bytes of a bad line that go into the log; its content stays out of the spool. */

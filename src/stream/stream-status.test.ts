@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StreamStatus } from './stream-status.js';
-import type { StreamState } from './state-file.js';
+import type { StreamState } from '../contracts/stream-state.js';
 
 const T = (iso: string) => Date.parse(iso);
 

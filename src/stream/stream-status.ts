@@ -1,6 +1,6 @@
-import type { ConnectionGap, ReconnectCause, StreamState } from './state-file.js';
+import type { ConnectionGap, ReconnectCause, StreamState } from '../contracts/stream-state.js';
 import type { LineKind } from './spool-line.js';
-import { minuteStart } from './spool-path.js';
+import { minuteStart } from '../contracts/spool-path.js';
 
 /** Gaps older than this are dropped from stream.json (DESIGN 3.2: "the last days"). */
 export const GAP_MEMORY_MS = 7 * 24 * 3_600_000;

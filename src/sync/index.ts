@@ -4,4 +4,3 @@ export { createLocalTransport } from './local-transport.js';
 export { connectSftpTransport, DEFAULT_SFTP_TUNING, type SftpTransportOptions, type SftpTuning } from './sftp-transport.js';
 export { openTransport } from './open-transport.js';
 export { HostKeyMismatchError, type HostKeyProblem } from './host-key-mismatch-error.js';
-export * from './sync-state.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nextSyncState, type SyncStateInput } from './next-sync-state.js';
-import type { SyncState } from './sync-state.js';
+import type { SyncState } from '../contracts/sync-state.js';
 
 const NOW = Date.parse('2026-11-22T07:00:30Z');
 const GAP = { start: '2026-11-22T05:00:00.000Z', end: '2026-11-22T05:03:10.000Z', reason: 'network' };

@@ -1,5 +1,5 @@
-import type { StreamState } from '../stream/index.js';
-import type { SyncState } from './sync-state.js';
+import type { StreamState } from '../contracts/index.js';
+import type { SyncState } from '../contracts/sync-state.js';
 
 /** Everything nextSyncState() decides from. */
 export interface SyncStateInput {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
-import { clearInflightRecord, writeInflightRecord } from './inflight-record.js';
+import { clearInflightRecord, writeInflightRecord } from '../contracts/sync-inflight.js';
 import { moveToSent } from './sent-store.js';
 import { fileSha256 } from '../platform/file-sha256.js';
 import type { SpoolFile } from './spool-scan.js';

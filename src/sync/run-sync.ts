@@ -5,8 +5,8 @@ import { writeJsonAtomic } from '../platform/atomic-write.js';
 import type { Clock } from '../platform/clock.js';
 import { acquireLock, LockBusyError } from '../platform/lock-file.js';
 import type { Logger } from '../platform/logger.js';
-import { HOUR_MS, minuteKey, parseSpoolName, readStreamState } from '../stream/index.js';
-import { readInflightRecord } from './inflight-record.js';
+import { HOUR_MS, minuteKey, parseSpoolName, readStreamState } from '../contracts/index.js';
+import { readInflightRecord } from '../contracts/sync-inflight.js';
 import { nextSyncState } from './next-sync-state.js';
 import { openTransport } from './open-transport.js';
 import { pushFiles, resendFile, type PushContext } from './push.js';
@@ -18,7 +18,7 @@ import {
   SYNC_STATE_DIR,
   SYNC_STATE_FILE,
   type SyncState,
-} from './sync-state.js';
+} from '../contracts/sync-state.js';
 import type { Transport } from './transport.js';
 
 /** What a sync run needs; only the CLI builds the real ones. */

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readdir, rename, rm, rmdir, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDir, temporaryPathFor } from '../platform/atomic-write.js';
-import { minuteRelativePath, parseSpoolName } from '../stream/index.js';
+import { minuteRelativePath, parseSpoolName } from '../contracts/index.js';
 import { fileSha256 } from '../platform/file-sha256.js';
 
 /**

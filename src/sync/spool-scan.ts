@@ -1,6 +1,6 @@
 import { readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HOUR_MS, minuteRelativePath, parseSpoolName, PART_SUFFIX } from '../stream/index.js';
+import { HOUR_MS, minuteRelativePath, parseSpoolName, PART_SUFFIX } from '../contracts/index.js';
 
 /** A closed spool file waiting to be sent. */
 export interface SpoolFile {

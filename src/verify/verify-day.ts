@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseSha256Sums } from '../merge/index.js';
+import { parseSha256Sums } from '../contracts/index.js';
 import { fileSha256 } from '../platform/file-sha256.js';
 import { readTextIfExists } from '../platform/read-text-if-exists.js';
 import { xzTest } from './xz-test.js';

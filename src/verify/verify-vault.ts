@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
-import { compareWithOsf, openOsfConnection, osfDayHashes, readOutboxStatus, type OsfConnection } from '../osf/index.js';
+import { compareWithOsf, osfDayHashes } from './verify-osf.js';
+import { openOsfConnection, readOutboxStatus, type OsfConnection } from '../osf/index.js';
 import { verifyDayFiles, type VerifyProblem } from './verify-day.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

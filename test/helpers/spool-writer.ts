@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { minuteRelativePath, minuteStart, type StreamState } from '../../src/stream/index.js';
-import type { SyncState } from '../../src/sync/sync-state.js';
+import { minuteRelativePath, minuteStart, type StreamState } from '../../src/contracts/index.js';
+import type { SyncState } from '../../src/contracts/sync-state.js';
 import { writeJsonAtomic } from '../../src/platform/atomic-write.js';
 
 /** X's snowflake epoch: IDs carry their creation time, as real ones do. */

@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import type { Settings } from '../../src/config/index.js';
 import { writeJsonAtomic } from '../../src/platform/atomic-write.js';
-import { minutePath, type ConnectionGap, type StreamState } from '../../src/stream/index.js';
+import { minutePath, type ConnectionGap, type StreamState } from '../../src/contracts/index.js';
 import { testSettings, type TestSetup } from './settings.js';
 
 const SSHD = '/usr/sbin/sshd';

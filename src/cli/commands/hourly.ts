@@ -1,7 +1,8 @@
 import { ConfigError, loadSettings } from '../../config/index.js';
 import { fixedClock, systemClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
-import { parseHourKey, runHourly } from '../../hourly/index.js';
+import { parseHourKey } from '../../contracts/index.js';
+import { runHourly } from '../../hourly/index.js';
 import { drainOutbox, queueForOsf } from '../../osf/index.js';
 import { refuseRoot, stringOption, timeOption, UsageError, type Command } from '../command.js';
 

@@ -2,7 +2,7 @@ import { ConfigError, loadSettings, type Settings } from '../../config/index.js'
 import { daemonStoppedMail, mailerFor, testMail, unitFailedMail, type OutgoingMail } from '../../notify/index.js';
 import { systemClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
-import { readStreamState } from '../../stream/index.js';
+import { readStreamState } from '../../contracts/index.js';
 import { refuseRoot, stringOption, UsageError, type Command, type CommandContext } from '../command.js';
 
 const EVENTS = ['daemon-stopped', 'unit-failed', 'test'] as const;

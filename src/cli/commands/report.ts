@@ -1,5 +1,5 @@
 import { assertSecretFiles, loadSettings } from '../../config/index.js';
-import { hoursOfLabelDay } from '../../hourly/index.js';
+import { hoursOfLabelDay } from '../../contracts/index.js';
 import { mailerFor, runDailyReport } from '../../notify/index.js';
 import { systemClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';

@@ -2,9 +2,10 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { loadSettings } from '../../config/index.js';
 import { createLogger } from '../../platform/logger.js';
-import { schedulerMetrics, startMetricsServer } from '../../metrics/index.js';
+import { schedulerMetrics } from '../../metrics/index.js';
+import { startMetricsServer } from '../../platform/metrics-server.js';
 import { jobTable, startScheduler } from '../../scheduler/index.js';
-import { readLocalSyncState, readSyncState } from '../../sync/sync-state.js';
+import { readLocalSyncState, readSyncState } from '../../contracts/sync-state.js';
 import { refuseRoot, type Command } from '../command.js';
 
 /** Resolves on the first SIGTERM or SIGINT; the handlers are in place when it returns. */

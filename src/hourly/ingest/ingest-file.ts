@@ -1,0 +1,230 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { openAtomicWriter, writeFileAtomic, type AtomicFileWriter } from '../../platform/atomic-write.js';
+import { retrievedAtMs, tweetKey, type StreamMessage } from '../../merge/index.js';
+import { HOUR_MS } from '../../contracts/index.js';
+import { ChunkIndexBuilder, idToU64 } from '../staging/chunk-index.js';
+import { crashPoint } from '../crash-point.js';
+import { hourKey } from '../../contracts/hour-label.js';
+import { LineSplitter } from './line-splitter.js';
+import type { SpoolFile } from '../../contracts/spool-scan.js';
+import { chunkPath, INDEX_SUFFIX, OTHER_SUFFIX } from '../../contracts/staging-layout.js';
+
+/** Line counts of one ingested file (DESIGN 6: bad input is counted, never fatal). */
+export interface LineCounts {
+  lines: number;
+  tweets: number;
+  /** Not JSON, or JSON but not an object. */
+  malformed: number;
+  /** A `data` member without a usable id or created_at. */
+  invalid: number;
+  /** Messages without `data` (error-only messages): kept in the spool record, not in the hourly files. */
+  nonTweet: number;
+}
+
+/** What one spool file fed. */
+export interface FileIngest {
+  counts: LineCounts;
+  /** sha256 of the file when an expected one was given and it differed: nothing was staged. */
+  mismatchSha256: string | null;
+  /** UTC hour keys of the chunks written. */
+  stagedHours: string[];
+  /** Lines for hours whose staging is closed, by hour key, to append to `late/`. */
+  lateLines: Map<string, Buffer[]>;
+}
+
+/** What ingesting one file needs. */
+export interface FileIngestDeps {
+  staging: string;
+  /** Whether an hour's staging was removed (its arrivals go to `late/`). */
+  isClosed(hourKey: string): Promise<boolean>;
+  /** sha256 that server 2's sync recorded for this file, or null when there is none to check. */
+  expectedSha256: string | null;
+  /** Keep the lines that are not tweets, by receipt hour, for the raw archive (`archive_raw`). */
+  keepOther: boolean;
+}
+
+const NEWLINE = Buffer.from('\n');
+const READ_CHUNK_BYTES = 1 << 20;
+
+/** An open chunk: its data file being written and its index being built. */
+interface OpenChunk {
+  key: string;
+  writer: AtomicFileWriter;
+  index: ChunkIndexBuilder;
+  pending: Buffer[];
+  offset: number;
+}
+
+type Route = OpenChunk | { key: string; late: Buffer[] };
+
+/** Zero counts. */
+export function emptyCounts(): LineCounts {
+  return { lines: 0, tweets: 0, malformed: 0, invalid: 0, nonTweet: 0 };
+}
+
+function parseLine(line: Buffer): StreamMessage | null {
+  try {
+    const value: unknown = JSON.parse(line.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as StreamMessage) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Routes every tweet line of one spool file into a chunk per created_at hour (DESIGN 6). Chunks are written
+ * under names derived from the spool file, so ingesting the same file again after a crash rewrites the same
+ * chunks (staging is at least once, the merge deduplicates). Nothing is committed when the sha256 differs.
+ */
+export async function ingestSpoolFile(file: SpoolFile, deps: FileIngestDeps): Promise<FileIngest> {
+  const counts = emptyCounts();
+  const routes = new Map<number, Route>();
+  const other: Buffer[] = [];
+  const hash: Hash | null = deps.expectedSha256 === null ? null : createHash('sha256');
+  const splitter = new LineSplitter();
+  try {
+    for await (const chunk of createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES })) {
+      hash?.update(chunk as Buffer);
+      await routeLines(splitter.push(chunk as Buffer), file, deps, routes, counts, other);
+      await flushPending(routes);
+    }
+    const last = splitter.end();
+    if (last !== null) await routeLines([last], file, deps, routes, counts, other);
+    await flushPending(routes);
+  } catch (err) {
+    await abortAll(routes);
+    throw err;
+  }
+  const actual = hash?.digest('hex') ?? null;
+  if (actual !== null && actual !== deps.expectedSha256) {
+    await abortAll(routes);
+    return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map() };
+  }
+  const result = await commitRoutes(file, deps.staging, routes, counts);
+  // Lines that are not tweets belong to the hour they were received in (raw archive); for an hour already
+  // closed they go with its staging, as the archive of a closed hour is not rebuilt.
+  if (other.length > 0) {
+    const receiptHour = hourKey(Math.floor(file.minuteStartMs / HOUR_MS) * HOUR_MS);
+    await writeFileAtomic(chunkPath(deps.staging, receiptHour, file.server, file.name) + OTHER_SUFFIX, Buffer.concat(other));
+  }
+  return result;
+}
+
+/** A tweet line's routing data. */
+interface ParsedLine {
+  hourMs: number;
+  id: bigint;
+  authorId: bigint;
+  retrievedAtMs: number;
+}
+
+function isBlank(line: Buffer): boolean {
+  return line.length === 0 || (line.length === 1 && line[0] === 0x0d);
+}
+
+function parseTweetLine(line: Buffer, counts: LineCounts): ParsedLine | null {
+  counts.lines++;
+  if (isBlank(line)) return null;
+  const message = parseLine(line);
+  if (message === null) {
+    counts.malformed++;
+    return null;
+  }
+  const key = tweetKey(message);
+  const id = key === null ? null : idToU64(key.id);
+  if (key === null || id === null) {
+    if (message.data === undefined) counts.nonTweet++;
+    else counts.invalid++;
+    return null;
+  }
+  counts.tweets++;
+  return {
+    hourMs: Math.floor(key.createdAtMs / HOUR_MS) * HOUR_MS,
+    id,
+    authorId: idToU64(key.authorId) ?? 0n,
+    retrievedAtMs: retrievedAtMs(message),
+  };
+}
+
+async function routeLines(
+  lines: readonly Buffer[],
+  file: SpoolFile,
+  deps: FileIngestDeps,
+  routes: Map<number, Route>,
+  counts: LineCounts,
+  other: Buffer[],
+): Promise<void> {
+  for (const line of lines) {
+    const parsed = parseTweetLine(line, counts);
+    if (parsed === null) {
+      if (deps.keepOther && !isBlank(line)) other.push(Buffer.from(line), NEWLINE);
+      continue;
+    }
+    let route = routes.get(parsed.hourMs);
+    if (route === undefined) {
+      route = await openRoute(hourKey(parsed.hourMs), file, deps);
+      routes.set(parsed.hourMs, route);
+    }
+    if ('late' in route) {
+      route.late.push(Buffer.from(line));
+      continue;
+    }
+    route.index.add({
+      id: parsed.id,
+      authorId: parsed.authorId,
+      retrievedAtMs: parsed.retrievedAtMs,
+      offset: route.offset,
+      length: line.length,
+    });
+    route.pending.push(line, NEWLINE);
+    route.offset += line.length + 1;
+  }
+}
+
+async function openRoute(key: string, file: SpoolFile, deps: FileIngestDeps): Promise<Route> {
+  if (await deps.isClosed(key)) return { key, late: [] };
+  const writer = await openAtomicWriter(chunkPath(deps.staging, key, file.server, file.name));
+  return { key, writer, index: new ChunkIndexBuilder(), pending: [], offset: 0 };
+}
+
+async function flushPending(routes: Map<number, Route>): Promise<void> {
+  for (const route of routes.values()) {
+    if ('late' in route || route.pending.length === 0) continue;
+    const data = Buffer.concat(route.pending);
+    route.pending = [];
+    if (!route.writer.stream.write(data)) await once(route.writer.stream, 'drain');
+  }
+}
+
+async function abortAll(routes: Map<number, Route>): Promise<void> {
+  for (const route of routes.values()) if (!('late' in route)) await route.writer.abort();
+}
+
+async function commitRoutes(
+  file: SpoolFile,
+  staging: string,
+  routes: Map<number, Route>,
+  counts: LineCounts,
+): Promise<FileIngest> {
+  const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map() };
+  const open = [...routes.values()];
+  try {
+    for (const route of open) {
+      if ('late' in route) {
+        result.lateLines.set(route.key, route.late);
+        continue;
+      }
+      await route.writer.commit();
+      // The index is written last: a chunk counts only once its index exists.
+      await writeFileAtomic(chunkPath(staging, route.key, file.server, file.name) + INDEX_SUFFIX, route.index.encode());
+      result.stagedHours.push(route.key);
+      crashPoint('ingest-chunk-committed');
+    }
+  } catch (err) {
+    await abortAll(routes);
+    throw err;
+  }
+  return result;
+}

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fixedClock } from '../../platform/clock.js';
+import { silentLogger } from '../../platform/logger.js';
+import { writeJsonAtomic } from '../../platform/atomic-write.js';
+import { tempDir } from '../../../test/helpers/tmp.js';
+import { testSettings } from '../../../test/helpers/settings.js';
+import { snowflakeId, tweetLine, writeSpoolFile, writeSyncStateJson } from '../../../test/helpers/spool-writer.js';
+import { listChunks, loadCopyIndex } from '../staging/copy-index.js';
+import { readIngestAlerts } from '../../contracts/ingest-alerts.js';
+import { ingestSpool, isAwaitingSyncState, SYNC_STATE_WAIT_MS } from './ingest.js';
+import { manifestPath, minutesPath } from '../../contracts/staging-layout.js';
+
+const NOW = fixedClock(Date.parse('2026-11-22T12:00:00Z'));
+const tweetAt = (createdAt: string, seq: number, server = 'server1', retrievedAt = createdAt) =>
+  tweetLine({ id: snowflakeId(Date.parse(createdAt), seq), createdAt }, retrievedAt, server);
+
+async function setup(overrides: Record<string, Record<string, unknown>> = {}) {
+  const root = await tempDir();
+  const { settings } = await testSettings(root, overrides);
+  return { settings, deps: { settings, clock: NOW, log: silentLogger() } };
+}
+
+describe('isAwaitingSyncState()', () => {
+  const file = 1_000_000;
+  const cases: Array<[string, number | null, number, boolean]> = [
+    ['no sync state yet, file just arrived', null, file + 1000, true],
+    ['state older than the file, file just arrived', file - 1, file + 1000, true],
+    ['state newer than the file: it would list it', file + 1, file + 1000, false],
+    ['state older, but the file waited the whole bound', file - 1, file + SYNC_STATE_WAIT_MS, false],
+  ];
+  for (const [name, state, now, expected] of cases) {
+    it(`isAwaitingSyncState() is ${expected}: ${name}`, () => assert.equal(isAwaitingSyncState(file, state, now), expected));
+  }
+});
+
+describe('ingestSpool()', () => {
+  it('ingestSpool() routes tweets by created_at hour, counts bad lines, records minutes and deletes the spool file', async () => {
+    const { settings, deps } = await setup();
+    const { spool, staging } = settings.paths;
+    const lines = [
+      tweetAt('2026-11-22T09:59:59.000Z', 1, 'server1', '2026-11-22T10:00:01.000Z'),
+      tweetAt('2026-11-22T10:00:00.500Z', 2, 'server1', '2026-11-22T10:00:01.000Z'),
+      '{"data":{"id":"12","text":"no created_at"}}',
+      '{"errors":[{"title":"operational-disconnect"}]}',
+      'not json {',
+      '[1,2]',
+      '',
+    ];
+    await writeSpoolFile(spool, 'server1', '2026-11-22T10:00:00Z', lines);
+    await writeSpoolFile(spool, 'server1', '2026-11-22T10:01:00Z', []);
+    await writeFile(join(spool, 'server1', '2026-11-22', '10', '2026-11-22T10-01Z.jsonl.part'), 'open minute\n');
+    await writeFile(join(spool, 'server1', '2026-11-22', '10', '.hidden.tmp'), 'sync temp\n');
+    const result = await ingestSpool(deps);
+    assert.deepEqual(
+      { files: result.files, lines: result.lines, tweets: result.tweets, malformed: result.malformed, invalid: result.invalid, nonTweet: result.nonTweet },
+      { files: 2, lines: 7, tweets: 2, malformed: 2, invalid: 1, nonTweet: 1 },
+    );
+    assert.deepEqual([...result.stagedHours].sort(), ['2026-11-22T09', '2026-11-22T10']);
+    const chunks = await listChunks(staging, '2026-11-22T09');
+    assert.deepEqual(chunks.map((c) => c.key), ['server1/2026-11-22T10-00Z.jsonl']);
+    assert.equal(await readFile(chunks[0]!.dataPath, 'utf8'), `${lines[0]}\n`, 'a chunk holds the lines verbatim');
+    const index = await loadCopyIndex(chunks);
+    assert.equal(index.retrieved[0], Date.parse('2026-11-22T10:00:01.000Z'));
+    assert.deepEqual(JSON.parse(await readFile(minutesPath(staging, '2026-11-22T10'), 'utf8')).server1, [0, 1], 'an empty file is a received minute');
+    assert.deepEqual((await readdir(join(spool, 'server1', '2026-11-22', '10'))).sort(), ['.hidden.tmp', '2026-11-22T10-01Z.jsonl.part']);
+  });
+
+  it('ingestSpool() quarantines foreign files and records an alert', async () => {
+    const { settings, deps } = await setup();
+    const { spool, state } = settings.paths;
+    await mkdir(join(spool, 'server2', '2026-11-22', '10'), { recursive: true });
+    await writeFile(join(spool, 'server2', '2026-11-22', '10', 'notes.txt'), 'hello');
+    const result = await ingestSpool(deps);
+    assert.equal(result.quarantined, 1);
+    assert.equal(await readFile(join(state, 'quarantine', 'server2', '2026-11-22', '10', 'notes.txt'), 'utf8'), 'hello');
+    const alerts = await readIngestAlerts(state);
+    assert.deepEqual(alerts.events.map((e) => [e.kind, e.server]), [['foreign-file', 'server2']]);
+  });
+
+  it('ingestSpool() verifies server 2 files against sync-state: a mismatch is quarantined and staged nowhere', async () => {
+    const { settings, deps } = await setup();
+    const { spool, state, staging } = settings.paths;
+    const good = await writeSpoolFile(spool, 'server2', '2026-11-22T10:05:00Z', [tweetAt('2026-11-22T10:05:00.000Z', 1, 'server2')]);
+    const bad = await writeSpoolFile(spool, 'server2', '2026-11-22T10:06:00Z', [tweetAt('2026-11-22T10:06:00.000Z', 2, 'server2')]);
+    await writeSyncStateJson(spool, '2026-11-22T10:07:00.000Z', [good, bad]);
+    await writeFile(join(spool, bad), 'corrupted in transit\n');
+    const result = await ingestSpool(deps);
+    assert.deepEqual({ files: result.files, shaMismatches: result.shaMismatches, unverified: result.unverified }, { files: 1, shaMismatches: 1, unverified: 0 });
+    assert.deepEqual((await listChunks(staging, '2026-11-22T10')).map((c) => c.name), ['2026-11-22T10-05Z.jsonl']);
+    assert.equal(await readFile(join(state, 'quarantine', bad), 'utf8'), 'corrupted in transit\n');
+    const [alert] = (await readIngestAlerts(state)).events;
+    assert.equal(alert?.kind, 'sha256-mismatch');
+    assert.match(alert?.detail ?? '', /sync --resend 2026-11-22T10-06/);
+  });
+
+  it('ingestSpool() leaves a fresh unlisted server 2 file for the run after its sync state', async () => {
+    const { settings } = await setup();
+    const { spool } = settings.paths;
+    await writeSyncStateJson(spool, '2026-11-22T10:00:00.000Z', []);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await writeSpoolFile(spool, 'server2', '2026-11-22T10:05:00Z', [tweetAt('2026-11-22T10:05:00.000Z', 1, 'server2')]);
+    const result = await ingestSpool({ settings, clock: NOW, log: silentLogger() });
+    assert.deepEqual({ files: result.files, deferred: result.deferred }, { files: 0, deferred: 1 });
+  });
+
+  it('ingestSpool() sends tweets of a closed hour to late/, once, however often the file is ingested', async () => {
+    const { settings, deps } = await setup({ hourly: { keep_spool_h: 1 } });
+    const { spool, staging, state } = settings.paths;
+    await writeJsonAtomic(manifestPath(staging, '2026-11-20T10'), { hour: '2026-11-20T10', closed_at: '2026-11-22T10:00:00.000Z' });
+    const old = tweetAt('2026-11-20T10:30:00.000Z', 1, 'server1', '2026-11-22T11:30:00.000Z');
+    await writeSpoolFile(spool, 'server1', '2026-11-22T11:30:00Z', [old]);
+    const first = await ingestSpool(deps);
+    assert.equal(first.lateLines, 1);
+    // The same file again (as after a crash before its deletion).
+    await writeSpoolFile(spool, 'server1', '2026-11-22T11:30:00Z', [old]);
+    const second = await ingestSpool(deps);
+    assert.equal(second.lateLines, 0);
+    assert.equal(await readFile(join(staging, 'late', '2026-11-20T10', 'server1.jsonl'), 'utf8'), `${old}\n`);
+    assert.deepEqual((await readIngestAlerts(state)).events.map((e) => [e.kind, e.hour, e.lines]), [['late-arrival', '2026-11-20T10', 1]]);
+    assert.deepEqual((await readdir(join(staging, 'ingested', 'server1', '2026-11-22', '11'))).sort(), ['2026-11-22T11-30Z.jsonl', '2026-11-22T11-30Z.jsonl~1']);
+    // keep_spool_h = 1: an hour and a half later the kept files are pruned.
+    await ingestSpool({ settings, clock: fixedClock(Date.parse('2026-11-22T13:00:00Z')), log: silentLogger() });
+    assert.deepEqual(await readdir(join(staging, 'ingested')), []);
+  });
+
+  it('ingestSpool() retires a backlog in batches and records every received minute', async () => {
+    const { settings, deps } = await setup();
+    const { spool, staging } = settings.paths;
+    const start = Date.parse('2026-11-22T08:00:00Z');
+    for (let minute = 0; minute < 130; minute++) {
+      const createdAt = new Date(start + minute * 60_000).toISOString();
+      await writeSpoolFile(spool, 'server1', createdAt, [tweetAt(createdAt, minute)]);
+    }
+    const result = await ingestSpool(deps);
+    assert.equal(result.files, 130);
+    assert.deepEqual([...result.stagedHours].sort(), ['2026-11-22T08', '2026-11-22T09', '2026-11-22T10']);
+    const minutesOf = async (hour: string) => JSON.parse(await readFile(minutesPath(staging, hour), 'utf8')).server1.length;
+    const minutes = await Promise.all(['2026-11-22T08', '2026-11-22T09', '2026-11-22T10'].map(minutesOf));
+    assert.deepEqual(minutes, [60, 60, 10]);
+    // Emptied folders of hours that ended two hours ago or more are removed.
+    assert.deepEqual(await readdir(join(spool, 'server1', '2026-11-22')), ['10']);
+    assert.deepEqual(await readdir(join(spool, 'server1', '2026-11-22', '10')), []);
+  });
+});

@@ -1,0 +1,229 @@
+import { rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Settings } from '../../config/index.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import { fsyncDir } from '../../platform/atomic-write.js';
+import { HOUR_MS, MINUTE_MS, parseSpoolName } from '../../contracts/index.js';
+import { readSyncState, syncStatePath, type SyncState } from '../../contracts/sync-state.js';
+import { crashPoint } from '../crash-point.js';
+import { appendIngestAlerts, type IngestAlert } from '../../contracts/ingest-alerts.js';
+import { emptyCounts, ingestSpoolFile, type LineCounts } from './ingest-file.js';
+import { ManifestCache } from '../../contracts/hour-manifest.js';
+import { appendLateLines } from '../staging/late-store.js';
+import { moveFile } from '../../platform/move-file.js';
+import { entriesIn } from '../../platform/optional-files.js';
+import { recordReceiptMinutes } from './receipt-minutes.js';
+import { scanSpool, type SpoolFile } from '../../contracts/spool-scan.js';
+import { ingestedDir, ingestedPath, latePath, quarantinePath } from '../../contracts/staging-layout.js';
+
+/** What one ingest pass did (DESIGN 6). */
+export interface IngestResult extends LineCounts {
+  /** Spool files ingested (then deleted or moved to `ingested/`). */
+  files: number;
+  /** Foreign files and files whose sha256 differed, moved to `<state>/quarantine/`. */
+  quarantined: number;
+  shaMismatches: number;
+  /** Server 2 files left for the next run: the sync state that covers them has not arrived yet. */
+  deferred: number;
+  /** Server 2 files ingested without a recorded sha256 to check. */
+  unverified: number;
+  /** Lines that went to `late/` (their hour's staging was already removed). */
+  lateLines: number;
+  /** UTC hour keys that received chunks. */
+  stagedHours: Set<string>;
+}
+
+/** What ingest needs. */
+export interface IngestDeps {
+  settings: Settings;
+  clock: Clock;
+  log: Logger;
+}
+
+/** How long a server 2 file waits for the sync state that lists its sha256. */
+export const SYNC_STATE_WAIT_MS = 10 * MINUTE_MS;
+/** Spool files ingested between two retirements (about an hour of both servers). */
+const RETIRE_BATCH_FILES = 120;
+/** Spool folders of hours older than this are removed once empty. */
+const EMPTY_FOLDER_AGE_MS = 2 * HOUR_MS;
+
+/**
+ * Whether a server 2 file without a recorded sha256 should wait: sync pushes its state after the files it
+ * covers, so a state file older than the data file may just not have arrived yet. The wait is bounded, so a
+ * sync that never pushes its state again does not hold the data back for ever.
+ */
+export function isAwaitingSyncState(fileChangedMs: number, stateChangedMs: number | null, wallNowMs: number): boolean {
+  return (stateChangedMs === null || stateChangedMs < fileChangedMs) && wallNowMs - fileChangedMs < SYNC_STATE_WAIT_MS;
+}
+
+async function changedAtMs(path: string): Promise<number | null> {
+  try {
+    const info = await stat(path);
+    return Math.max(info.ctimeMs, info.mtimeMs);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+function addCounts(total: LineCounts, counts: LineCounts): void {
+  total.lines += counts.lines;
+  total.tweets += counts.tweets;
+  total.malformed += counts.malformed;
+  total.invalid += counts.invalid;
+  total.nonTweet += counts.nonTweet;
+}
+
+/**
+ * Ingests every closed spool file of both servers into staging (DESIGN 3.1, 6): foreign names are quarantined,
+ * server 2 files are checked against sync's sha256, tweets are routed to chunks by created_at hour, and only
+ * after every chunk, late line and minute record is durable are the spool files deleted (or kept in `ingested/`).
+ */
+export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
+  const { settings, clock, log } = deps;
+  const { spool, staging, state } = settings.paths;
+  const result: IngestResult = {
+    ...emptyCounts(),
+    files: 0,
+    quarantined: 0,
+    shaMismatches: 0,
+    deferred: 0,
+    unverified: 0,
+    lateLines: 0,
+    stagedHours: new Set(),
+  };
+  const alerts: IngestAlert[] = [];
+  const at = new Date(clock.now()).toISOString();
+  const scan = await scanSpool(spool);
+  for (const foreign of scan.foreign) {
+    const placed = await moveFile(foreign.path, quarantinePath(state, foreign.relativePath));
+    result.quarantined++;
+    const detail = `not a spool file name: ${foreign.relativePath}`;
+    alerts.push({ at, kind: 'foreign-file', server: foreign.server, path: placed, detail });
+    log.warn({ file: foreign.relativePath, quarantine: placed }, 'foreign file quarantined');
+  }
+  const syncState = await readSyncState(spool);
+  const syncStateChangedMs = await changedAtMs(syncStatePath(spool));
+  const manifests = new ManifestCache(staging);
+  const isClosed = async (key: string) => ((await manifests.get(key))?.closed_at ?? null) !== null;
+  let done: SpoolFile[] = [];
+  // A backlog is retired batch by batch: staging never holds much more than a batch beside the spool.
+  const retire = async () => {
+    await recordReceiptMinutes(staging, done);
+    crashPoint('ingest-before-delete');
+    await retireSpoolFiles(done, settings);
+    done = [];
+  };
+  for (const file of scan.files) {
+    const expected = await expectedSha256(file, syncState, syncStateChangedMs);
+    if (expected === 'wait') {
+      result.deferred++;
+      continue;
+    }
+    if (file.server === 'server2' && expected === null) result.unverified++;
+    const keepOther = settings.hourly.archive_raw;
+    const ingested = await ingestSpoolFile(file, { staging, isClosed, expectedSha256: expected, keepOther });
+    if (ingested.mismatchSha256 !== null) {
+      const placed = await moveFile(file.path, quarantinePath(state, file.relativePath));
+      result.quarantined++;
+      result.shaMismatches++;
+      alerts.push({
+        at,
+        kind: 'sha256-mismatch',
+        server: file.server,
+        path: placed,
+        detail:
+          `sha256 ${ingested.mismatchSha256} differs from ${expected} recorded by sync; ` +
+          `resend it with sync --resend ${file.name.slice(0, 16)}`,
+      });
+      const actual = ingested.mismatchSha256;
+      log.error({ file: file.relativePath, quarantine: placed, expected, actual }, 'sha256 mismatch, file quarantined');
+      continue;
+    }
+    addCounts(result, ingested.counts);
+    for (const key of ingested.stagedHours) result.stagedHours.add(key);
+    // Appended per file, before the file is deleted, so memory holds one file's late lines at most.
+    for (const [hour, lines] of ingested.lateLines) {
+      const added = await appendLateLines(staging, hour, file.server, file.name, lines);
+      result.lateLines += added;
+      if (added === 0) continue;
+      const path = latePath(staging, hour, file.server);
+      const detail = `replay with hourly --hour ${hour} --include-late`;
+      alerts.push({ at, kind: 'late-arrival', server: file.server, hour, lines: added, path, detail });
+      log.warn({ hour, server: file.server, lines: added }, 'arrivals for a closed hour kept in late/');
+    }
+    done.push(file);
+    result.files++;
+    if (done.length === RETIRE_BATCH_FILES) await retire();
+  }
+  if (done.length > 0) await retire();
+  await appendIngestAlerts(state, alerts, clock.now());
+  await pruneEmptyFolders(spool, scan.folders, clock.now());
+  await pruneIngested(staging, settings.hourly.keep_spool_h, clock.now());
+  if (result.files > 0 || result.quarantined > 0) {
+    const { stagedHours, ...counts } = result;
+    log.info({ ...counts, hours: [...stagedHours].sort() }, 'spool ingested');
+  }
+  return result;
+}
+
+async function expectedSha256(
+  file: SpoolFile,
+  syncState: SyncState | null,
+  syncStateChangedMs: number | null,
+): Promise<string | null | 'wait'> {
+  if (file.server !== 'server2') return null;
+  const expected = syncState?.sent?.[file.relativePath.split(sep).join('/')];
+  if (expected !== undefined) return expected;
+  const fileChangedMs = (await changedAtMs(file.path)) ?? 0;
+  // Filesystem times are wall-clock times, so their age is measured on the wall clock, not on --now.
+  return isAwaitingSyncState(fileChangedMs, syncStateChangedMs, Date.now()) ? 'wait' : null;
+}
+
+async function retireSpoolFiles(files: readonly SpoolFile[], settings: Settings): Promise<void> {
+  const folders = new Set<string>();
+  for (const file of files) {
+    if (settings.hourly.keep_spool_h > 0) {
+      await moveFile(file.path, ingestedPath(settings.paths.staging, file.relativePath));
+    } else {
+      await unlink(file.path);
+      folders.add(dirname(file.path));
+    }
+    crashPoint('ingest-mid-delete');
+  }
+  for (const folder of folders) await fsyncDir(folder);
+}
+
+/** `server/YYYY-MM-DD[/HH]` -> end of that day or hour (ms), or null for other folders. */
+function folderEndMs(root: string, folder: string): number | null {
+  const [, date, hour] = relative(root, folder).split(sep);
+  if (date === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(date) || (hour !== undefined && !/^\d{2}$/.test(hour))) return null;
+  const start = Date.parse(`${date}T${hour ?? '00'}:00:00Z`);
+  return Number.isNaN(start) ? null : start + (hour === undefined ? 24 * HOUR_MS : HOUR_MS);
+}
+
+async function pruneEmptyFolders(spool: string, folders: readonly string[], nowMs: number): Promise<void> {
+  for (const folder of folders) {
+    const endMs = folderEndMs(spool, folder);
+    if (endMs === null || nowMs - endMs < EMPTY_FOLDER_AGE_MS) continue;
+    await rmdir(folder).catch(() => undefined);
+  }
+}
+
+async function pruneIngested(staging: string, keepHours: number, nowMs: number): Promise<void> {
+  const root = ingestedDir(staging);
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await entriesIn(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        await walk(path);
+        await rmdir(path).catch(() => undefined);
+        continue;
+      }
+      const parsed = parseSpoolName(entry.name.replace(/~\d+$/, ''));
+      if (parsed !== null && nowMs - parsed.minuteStartMs >= keepHours * HOUR_MS) await rm(path, { force: true });
+    }
+  };
+  await walk(root);
+}
