@@ -1,6 +1,16 @@
 import type { Writable } from 'node:stream';
 import type { ParseArgsConfig } from 'node:util';
 
+type ParseArgsOption = NonNullable<ParseArgsConfig['options']>[string];
+
+/** One option of a command: parseArgs' config plus what `--help` prints for it. */
+export type CommandOption = ParseArgsOption & {
+  /** One line for `--help`. */
+  description?: string;
+  /** The default as `--help` shows it, when there is one (e.g. "18080", "from settings"). */
+  defaultText?: string;
+};
+
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
 /** What a command gets from main(): its parsed arguments and where to write. */
@@ -19,7 +29,7 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  options: Record<string, CommandOption>;
   allowPositionals?: boolean;
   run(ctx: CommandContext): Promise<number>;
 }
