@@ -14,3 +14,4 @@ export * from './stream-state.js';
 export * from './sync-inflight.js';
 export * from './sync-state.js';
 export * from './wall-clock.js';
+export * from './vault-file-names.js';

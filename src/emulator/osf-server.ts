@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +24,8 @@ export interface FakeOsfOptions {
   delayMs?: number;
   /** Also mirror the latest version of every file to `<storageDir>/<materialized path>` (the demo's output). */
   storageDir?: string;
+  /** A public project: GET requests without an Authorization header are answered (listings, downloads). @default false */
+  publicRead?: boolean;
 }
 
 /** A running fake OSF. */
@@ -36,6 +38,10 @@ export interface FakeOsf {
   failNext(status: number, count?: number): void;
   /** The next upload response reports a wrong sha256. */
   corruptNextHash(): void;
+  /** The next `times` downloads of files named `name` (Infinity: all) get one byte flipped in the body. */
+  corruptDownloads(name: string, times?: number): void;
+  /** Stores `bytes` as a new version of the file at `materializedPath` ('/2026/11/22/x'), creating folders. */
+  storeFile(materializedPath: string, bytes: Buffer): Promise<void>;
   /** Stored files by materialized path, e.g. '/2026/11/22/2026-11-22_06_IDs.txt.xz' -> versions (bytes, sha256, md5). */
   files(): Map<string, Array<{ bytes: Buffer; sha256: string; md5: string }>>;
   requestLog(): Array<{ method: string; path: string; status: number }>;
@@ -50,6 +56,8 @@ interface Reply {
 
 const ROUTE = /^\/v1\/resources\/([^/]+)\/providers\/([^/]+)(\/.*)$/;
 const NODE_PATH = /^\/([0-9a-f]+)(\/?)$/;
+/** Where a download redirects to, like OSF's signed storage URLs: `/signed/<file id>/<version>?signature=`. */
+const SIGNED_PATH = /^\/signed\/([0-9a-f]+)\/(\d+)$/;
 
 function errorReply(status: number, message: string, headers?: Record<string, string>): Reply {
   return { status, json: { code: status, message }, headers };
@@ -77,11 +85,22 @@ function flipHex(hex: string): string {
   return (hex[0] === '0' ? '1' : '0') + hex.slice(1);
 }
 
+/** A copy of `bytes` with its middle byte flipped (an empty body gains one byte). */
+function corrupted(bytes: Buffer): Buffer {
+  if (bytes.length === 0) return Buffer.from([0]);
+  const copy = Buffer.from(bytes);
+  copy[copy.length >> 1]! ^= 0x01;
+  return copy;
+}
+
 /** Starts the fake OSF on loopback: WaterButler's paths, status codes and JSON shapes, storage in memory. */
 export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOsf> {
-  const { port = 0, host = '127.0.0.1', token = null, projectId = 'abc12', quotaBytes = Infinity, delayMs = 0 } = options;
+  const { port = 0, host = '127.0.0.1', token = null, projectId = 'abc12', quotaBytes = Infinity, delayMs = 0, publicRead = false } = options;
   const storage = new OsfStorage(() => Date.now());
   const faults: number[] = [];
+  const corruptions = new Map<string, number>();
+  const signingKey = randomBytes(16);
+  let baseUrl: string;
   const log: Array<{ method: string; path: string; status: number }> = [];
   let corruptHash = false;
   let context: EntityContext;
@@ -131,6 +150,27 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
     return uploaded(200, file);
   }
 
+  function signature(fileId: string, version: number): string {
+    return createHmac('sha256', signingKey).update(`${fileId}/${version}`).digest('hex');
+  }
+
+  function fileBytes(file: OsfFileNode, bytes: Buffer): Reply {
+    const left = corruptions.get(file.name) ?? 0;
+    if (left > 0) corruptions.set(file.name, left - 1);
+    return { status: 200, bytes: left > 0 ? corrupted(bytes) : bytes, headers: { 'content-type': 'application/octet-stream' } };
+  }
+
+  /** `GET /signed/<id>/<version>?signature=`: the storage behind a download redirect; no token needed. */
+  function signedDownload(pathname: string, query: URLSearchParams): Reply | null {
+    const match = SIGNED_PATH.exec(pathname);
+    if (match === null) return null;
+    const node = storage.node(match[1]!);
+    const version = Number(match[2]);
+    const stored = node?.kind === 'file' ? node.versions[version - 1] : undefined;
+    if (!stored || query.get('signature') !== signature(node!.id, version)) return { status: 403, bytes: Buffer.from('AccessDenied') };
+    return fileBytes(node as OsfFileNode, stored.bytes);
+  }
+
   function get(node: OsfFileNode | OsfFolderNode, query: URLSearchParams): Reply {
     if (node.kind === 'folder') {
       const data = storage
@@ -141,18 +181,26 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
     if (query.has('meta')) return { status: 200, json: { data: fileEntity(context, node) } };
     if (query.has('versions') || query.has('revisions')) return { status: 200, json: { data: versionEntities(node) } };
     const wanted = query.get('version');
-    const version = wanted === null ? node.versions.at(-1) : node.versions[Number(wanted) - 1];
+    const number = wanted === null ? node.versions.length : Number(wanted);
+    const version = node.versions[number - 1];
     if (!version) return errorReply(404, `Version ${wanted} of ${node.name} not found`);
-    return { status: 200, bytes: version.bytes, headers: { 'content-type': 'application/octet-stream' } };
+    // WaterButler proxies the bytes only with ?direct; otherwise it redirects to a signed storage URL (reference D.3).
+    if (query.has('direct')) return fileBytes(node, version.bytes);
+    return { status: 302, headers: { location: `${baseUrl}/signed/${node.id}/${number}?signature=${signature(node.id, number)}` } };
   }
 
   async function route(req: IncomingMessage, body: Buffer): Promise<Reply> {
     const fault = faults.shift();
     if (fault !== undefined) return errorReply(fault, 'Injected fault', fault === 429 ? { 'retry-after': '1' } : undefined);
-    if (!hasBearer(req.headers, token)) {
+    const url = new URL(req.url ?? '/', 'http://fake-osf');
+    if (req.method === 'GET') {
+      const signed = signedDownload(url.pathname, url.searchParams);
+      if (signed !== null) return signed;
+    }
+    const anonymousRead = publicRead && req.method === 'GET' && req.headers.authorization === undefined;
+    if (!anonymousRead && !hasBearer(req.headers, token)) {
       return { status: 401, json: { errors: [{ detail: 'Authentication credentials were not provided.' }], meta: { version: '2.0' } } };
     }
-    const url = new URL(req.url ?? '/', 'http://fake-osf');
     const match = ROUTE.exec(url.pathname);
     if (!match || match[1] !== projectId || match[2] !== 'osfstorage') return errorReply(404, `Not found: ${url.pathname}`);
     const target = match[3]!;
@@ -196,6 +244,7 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  baseUrl = url;
   context = { storage, projectId, providerUrl: `${url}/v1/resources/${projectId}/providers/osfstorage` };
 
   return {
@@ -212,6 +261,19 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
     },
     corruptNextHash() {
       corruptHash = true;
+    },
+    corruptDownloads(name, times = 1) {
+      corruptions.set(name, times);
+    },
+    async storeFile(materializedPath, bytes) {
+      const names = materializedPath.split('/').filter((part) => part !== '');
+      let folderId = '';
+      for (const name of names.slice(0, -1)) folderId = (storage.child(folderId, name, 'folder') ?? storage.createFolder(folderId, name)).id;
+      const name = names.at(-1)!;
+      const existing = storage.child(folderId, name, 'file');
+      const file = existing ?? storage.createFile(folderId, name, bytes);
+      if (existing) storage.addVersion(existing, bytes);
+      await mirror(file);
     },
     files: () => storage.files(),
     requestLog: () => [...log],

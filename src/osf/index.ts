@@ -3,3 +3,7 @@ export { enqueueUploads, drainOutbox, readOutboxStatus, openAlerts, type DrainDe
 export { osfRemotePath } from './remote-path.js';
 export { openOsfConnection, type OsfConnection } from './osf-connection.js';
 export { queueForOsf, type OsfPublication } from './publish-hook.js';
+export { OsfDayFolders } from './day-folders.js';
+export { WaterButler, type WaterButlerDownload } from './waterbutler.js';
+export { OsfRequestError } from './osf-request-error.js';
+export type { OsfEntity } from './waterbutler-entity.js';

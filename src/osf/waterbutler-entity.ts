@@ -7,6 +7,7 @@ const entitySchema = z.object({
     name: z.string(),
     path: z.string(),
     materialized: z.string().optional(),
+    size: z.number().nullable().optional(),
     extra: z
       .object({
         version: z.number().optional(),
@@ -14,7 +15,7 @@ const entitySchema = z.object({
       })
       .optional(),
   }),
-  links: z.object({ upload: z.string().optional() }).optional(),
+  links: z.object({ upload: z.string().optional(), download: z.string().optional() }).optional(),
 });
 
 /** The fields of a WaterButler file or folder entity (reference D.4) this client uses. */
@@ -25,7 +26,11 @@ export interface OsfEntity {
   id: string;
   sha256: string | null;
   version: number | null;
+  /** Bytes of the latest version (null for folders). */
+  size: number | null;
   uploadUrl: string | null;
+  /** `links.download` (files only). */
+  downloadUrl: string | null;
 }
 
 function toEntity(raw: z.output<typeof entitySchema>): OsfEntity {
@@ -36,7 +41,9 @@ function toEntity(raw: z.output<typeof entitySchema>): OsfEntity {
     id: attributes.path.replace(/^\/+|\/+$/g, ''),
     sha256: attributes.extra?.hashes?.sha256 ?? null,
     version: attributes.extra?.version ?? null,
+    size: attributes.size ?? null,
     uploadUrl: raw.links?.upload ?? null,
+    downloadUrl: raw.links?.download ?? null,
   };
 }
 

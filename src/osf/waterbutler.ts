@@ -6,12 +6,12 @@ export interface WaterButlerOptions {
   /** `osf.base_url`, e.g. https://files.osf.io */
   baseUrl: string;
   projectId: string;
-  /** The personal access token itself; it is only ever put in the Authorization header. */
-  token: string;
+  /** The personal access token itself, only ever put in the Authorization header; null for a public project. */
+  token: string | null;
   clock: Clock;
   /** Time allowed from sending the request (body included) to the response headers. @default 120_000 */
   responseTimeoutMs?: number;
-  /** Time allowed to read the response body. @default 60_000 */
+  /** Time allowed to read the response body (for a download: between two chunks). @default 60_000 */
   bodyTimeoutMs?: number;
 }
 
@@ -21,6 +21,24 @@ export interface WaterButlerResult {
   body: unknown;
   retryAfterMs: number | null;
   error: string | null;
+}
+
+/** One download; status 0 means no (complete) answer and `error` says why. */
+export interface WaterButlerDownload {
+  status: number;
+  /** Bytes passed to the chunk callback. */
+  bytes: number;
+  retryAfterMs: number | null;
+  error: string | null;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Carries an error of the download's chunk callback (e.g. a full disk) past the network error handling. */
+class ChunkSinkError extends Error {
+  constructor(cause: unknown) {
+    super('download chunk callback failed', { cause });
+  }
 }
 
 function describeFetchError(err: unknown): string {
@@ -81,24 +99,76 @@ export class WaterButler {
    * than `osf.base_url` is replaced by the same path on ours, so the token never leaves the configured host.
    */
   uploadVersion(uploadUrl: string, bytes: Uint8Array): Promise<WaterButlerResult> {
-    const url = new URL(uploadUrl, this.#options.baseUrl);
-    const target = url.origin === this.#origin ? url.href : this.#origin + url.pathname + url.search;
-    return this.#request('PUT', target, bytes);
+    return this.#request('PUT', this.#onOurHost(uploadUrl), bytes);
+  }
+
+  /**
+   * `GET` a file's download link (kept on our host, as for uploads), streaming the body into `onChunk`. OSF
+   * answers with a redirect to a signed storage URL (reference D.3): it is followed once, without the token,
+   * which the signed URL does not need and another host must not see. Errors thrown by `onChunk` propagate.
+   */
+  async download(downloadUrl: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<WaterButlerDownload> {
+    const { responseTimeoutMs, bodyTimeoutMs, clock } = this.#options;
+    const controller = new AbortController();
+    const abortAfter = (ms: number, why: string) => setTimeout(() => controller.abort(new Error(why)), ms);
+    let timer = abortAfter(responseTimeoutMs, `no response within ${responseTimeoutMs} ms`);
+    let bytes = 0;
+    try {
+      const url = this.#onOurHost(downloadUrl);
+      const init = { redirect: 'manual', signal: controller.signal } as const;
+      let response = await fetch(url, { ...init, headers: this.#headers(true, false) });
+      if (REDIRECTS.has(response.status)) {
+        const location = response.headers.get('location');
+        await response.body?.cancel();
+        if (location === null) return { status: 0, bytes, retryAfterMs: null, error: `HTTP ${response.status} without a Location` };
+        response = await fetch(new URL(location, url), { ...init, headers: this.#headers(false, false) });
+      }
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
+      if (response.status !== 200 || response.body === null) {
+        await response.body?.cancel();
+        return { status: response.status, bytes, retryAfterMs, error: null };
+      }
+      for await (const chunk of response.body) {
+        clearTimeout(timer);
+        timer = abortAfter(bodyTimeoutMs, `no data for ${bodyTimeoutMs} ms`);
+        await onChunk(chunk).catch((cause: unknown) => {
+          throw new ChunkSinkError(cause);
+        });
+        bytes += chunk.length;
+      }
+      return { status: 200, bytes, retryAfterMs, error: null };
+    } catch (err) {
+      if (err instanceof ChunkSinkError) throw err.cause;
+      return { status: 0, bytes, retryAfterMs: null, error: describeFetchError(controller.signal.reason ?? err) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** `url` on `osf.base_url`'s origin: a link naming another host gets our host, so the token stays with us. */
+  #onOurHost(link: string): string {
+    const url = new URL(link, this.#options.baseUrl);
+    return url.origin === this.#origin ? url.href : this.#origin + url.pathname + url.search;
+  }
+
+  #headers(withToken: boolean, binaryBody: boolean): Record<string, string> {
+    const { token } = this.#options;
+    return {
+      ...(withToken && token !== null ? { authorization: `Bearer ${token}` } : {}),
+      accept: 'application/json',
+      'user-agent': 'sampled-stream',
+      ...(binaryBody ? { 'content-type': 'application/octet-stream' } : {}),
+    };
   }
 
   async #request(method: 'GET' | 'PUT', url: string, body?: Uint8Array): Promise<WaterButlerResult> {
-    const { token, responseTimeoutMs, bodyTimeoutMs, clock } = this.#options;
+    const { responseTimeoutMs, bodyTimeoutMs, clock } = this.#options;
     const controller = new AbortController();
     let timer = setTimeout(() => controller.abort(new Error(`no response within ${responseTimeoutMs} ms`)), responseTimeoutMs);
     try {
       const response = await fetch(url, {
         method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          'user-agent': 'sampled-stream',
-          ...(body ? { 'content-type': 'application/octet-stream' } : {}),
-        },
+        headers: this.#headers(true, body !== undefined),
         body: method === 'PUT' ? (body ?? new Uint8Array(0)) : undefined,
         redirect: 'manual',
         signal: controller.signal,

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openAtomicWriter, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+import { basename } from 'node:path';
+import { isTemporaryName, openAtomicWriter, temporaryPathFor, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 
 test('writeFileAtomic() replaces a file whole and leaves no temporary file', async () => {
@@ -37,4 +38,11 @@ test('openAtomicWriter() shows nothing under the final name before commit() and 
   await aborted.abort();
   assert.equal(await readFile(path, 'utf8'), 'part one, part two');
   assert.deepEqual(await readdir(dir), ['big.txt']);
+});
+
+test('isTemporaryName() recognises the names temporaryPathFor() makes, and nothing else', () => {
+  assert.equal(isTemporaryName(basename(temporaryPathFor('/out/2026-11-22/2026-11-22_03_IDs.txt.xz'))), true);
+  for (const name of ['2026-11-22_03_IDs.txt.xz', '.hidden', '.x.12.zz.tmp', 'x.12.0123abcd.tmp', '.x.0123abcd.tmp']) {
+    assert.equal(isTemporaryName(name), false, name);
+  }
 });

@@ -10,6 +10,13 @@ export function temporaryPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
+const TEMPORARY_NAME = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/** True for a file name temporaryPathFor() makes: an unfinished write, or one whose process died (kill -9). */
+export function isTemporaryName(name: string): boolean {
+  return TEMPORARY_NAME.test(name);
+}
+
 /** fsyncs a folder so a rename inside it survives a power loss. */
 export async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
