@@ -7,8 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { startFakeOsf, type FakeOsf, type FakeOsfOptions } from '../src/emulator/index.js';
 import { parseHourKey } from '../src/contracts/index.js';
-import { downloadHours } from '../src/download/index.js';
+import { downloadHours, DownloadError, type DownloadSummary } from '../src/download/index.js';
 import { systemClock } from '../src/platform/clock.js';
+import { FakeClock } from './helpers/fake-clock.js';
 import { runCli } from './helpers/run-cli.js';
 import { testSettings, type TestSetup } from './helpers/settings.js';
 import { snowflakeId, tweetLine, writeSpoolFile, writeStreamJson } from './helpers/spool-writer.js';
@@ -88,6 +89,24 @@ async function leftovers(out: string): Promise<string[]> {
 
 function signedGets(osf: FakeOsf): number {
   return osf.requestLog().filter((entry) => entry.path.startsWith('/signed/')).length;
+}
+
+/** Runs `downloadHours` on a fake clock, letting each retry wait pass at once; returns the summary and the waits. */
+async function downloadOnFakeClock(osf: FakeOsf, out: string): Promise<{ summary: DownloadSummary; waits: number[] }> {
+  const clock = new FakeClock('2026-11-23T12:00:00Z');
+  const options = { fromMs: parseHourKey(FROM), toMs: parseHourKey(TO), outDir: out, baseUrl: osf.url, projectId: osf.projectId, token: null, timeZone: ZONE };
+  let settled = false;
+  const running = downloadHours(options, { clock }).finally(() => (settled = true));
+  const waits: number[] = [];
+  while (!settled) {
+    const [wait] = clock.pendingSleeps;
+    if (wait === undefined) await sleep(2);
+    else {
+      waits.push(wait);
+      await clock.advance(wait);
+    }
+  }
+  return { summary: await running, waits };
 }
 
 describe('sampled-stream download', () => {
@@ -261,6 +280,41 @@ describe('sampled-stream download', () => {
     assert.equal(run.code, 1);
     assert.match(run.out, new RegExp(`FAILED ${DAY2}/${IDS.h01}: OSF lists sha256 [0-9a-f]{64} but ${DAY2}_SHA256SUMS lists [0-9a-f]{64} \\(also after a retry\\)`));
     assert.deepEqual(await readFile(join(out, DAY2, IDS.h01)), before);
+  });
+
+  it('retries OSF errors and a dropped connection with backoff on the injected clock', async () => {
+    const osf = await copyOf(published, { publicRead: true });
+    osf.failNext(503, 2);
+    osf.dropDownloads(IDS.h01, 1);
+    const out = await tempDir();
+    const { summary, waits } = await downloadOnFakeClock(osf, out);
+    assert.equal(summary.ok, true, JSON.stringify(summary.files));
+    assert.deepEqual(waits, [2_000, 4_000, 2_000]);
+    assert.equal(sha256sumCheck(join(out, DAY2), `${DAY2}_SHA256SUMS`).status, 0);
+    assert.deepEqual(await leftovers(out), []);
+  });
+
+  it('gives a file up after three dropped connections and keeps nothing under its name', async () => {
+    const osf = await copyOf(published, { publicRead: true });
+    osf.dropDownloads(IDS.h01, Infinity);
+    const out = await tempDir();
+    const { summary, waits } = await downloadOnFakeClock(osf, out);
+    assert.deepEqual(waits, [2_000, 4_000, 8_000]);
+    const failed = summary.files.filter((file) => file.status === 'failed');
+    assert.deepEqual(failed.map((file) => file.name), [IDS.h01]);
+    assert.match(failed[0]!.reason ?? '', /^no answer from OSF \(.+\) \(after 3 retries\)$/);
+    assert.equal(await exists(join(out, DAY2, IDS.h01)), false);
+    assert.deepEqual(await leftovers(out), []);
+  });
+
+  it('stops with the fix when the project does not exist', async () => {
+    const out = await tempDir();
+    const options = { fromMs: parseHourKey(FROM), toMs: parseHourKey(TO), outDir: out, baseUrl: published.url, projectId: 'zzz99', token: null, timeZone: ZONE };
+    await assert.rejects(downloadHours(options, { clock: systemClock }), (err: unknown) => {
+      assert.ok(err instanceof DownloadError);
+      assert.match(err.message, /HTTP 404: is "zzz99" the project's ID \(osf\.io\/<ID>\/\)\?/);
+      return true;
+    });
   });
 
   it('reports hours not on OSF and exits 1', async () => {

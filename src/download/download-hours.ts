@@ -11,7 +11,7 @@ import { namesIn } from '../platform/optional-files.js';
 import { expectedHash } from './expected-hash.js';
 import { wantedDays, type WantedDay } from './hour-range.js';
 import { silentProgress, type DownloadProgress } from './progress.js';
-import { describeFailure, isTransientStatus, retryDelayMs, TRANSIENT_RETRIES } from './retry-policy.js';
+import { accessHint, isTransientStatus, retryDelayMs, TRANSIENT_RETRIES } from './retry-policy.js';
 import type { DownloadSummary, FileResult } from './summary.js';
 import { transferVerified, type TransferDeps } from './transfer.js';
 
@@ -71,8 +71,10 @@ async function listDay(run: Run, date: string, fresh: boolean): Promise<Map<stri
         await run.clock.sleep(retryDelayMs(retry, err.retryAfterMs));
         continue;
       }
-      const hint = err.status === 404 ? `: is "${run.projectId}" the project's ID (osf.io/<ID>/)?` : '';
-      throw new DownloadError(`${err.message}: ${describeFailure(err.status, null)}${hint}`, { cause: err });
+      const notFound = err.status === 404 ? `is "${run.projectId}" the project's ID (osf.io/<ID>/)?` : null;
+      const transient = isTransientStatus(err.status) ? `gave up after ${TRANSIENT_RETRIES} retries` : null;
+      const hint = accessHint(err.status) ?? notFound ?? transient;
+      throw new DownloadError(hint === null ? err.message : `${err.message}: ${hint}`, { cause: err });
     }
   }
 }

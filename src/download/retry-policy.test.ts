@@ -25,7 +25,8 @@ describe('retryDelayMs()', () => {
 describe('describeFailure()', () => {
   it('names the missing answer, the refusal with its fix, and other statuses', () => {
     assert.equal(describeFailure(0, 'ECONNRESET'), 'no answer from OSF (ECONNRESET)');
-    assert.match(describeFailure(401, null), /HTTP 401.*--osf-token-file/);
+    assert.match(describeFailure(401, null), /^OSF answered HTTP 401: the project is private.*--osf-token-file/);
+    assert.match(describeFailure(403, null), /HTTP 403: the project is private/);
     assert.equal(describeFailure(404, null), 'OSF answered HTTP 404');
   });
 });

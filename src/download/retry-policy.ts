@@ -14,11 +14,15 @@ export function retryDelayMs(retry: number, retryAfterMs: number | null): number
   return Math.min(MINUTE_MS, Math.max(backoff, retryAfterMs ?? 0));
 }
 
-/** What a failed OSF answer means for a reader of the project, with the fix. */
+/** The fix for a refusal: a private project, or a wrong token; null for other statuses. */
+export function accessHint(status: number): string | null {
+  if (status !== 401 && status !== 403) return null;
+  return 'the project is private or the token is wrong; pass --osf-token-file with a token of scope osf.full_read';
+}
+
+/** What a failed OSF answer means for a reader of the project, with the fix where there is one. */
 export function describeFailure(status: number, error: string | null): string {
   if (status === 0) return `no answer from OSF (${error ?? 'connection failed'})`;
-  if (status === 401 || status === 403) {
-    return `OSF refused access (HTTP ${status}): the project is private or the token is wrong; pass --osf-token-file with a token of scope osf.full_read`;
-  }
-  return `OSF answered HTTP ${status}`;
+  const hint = accessHint(status);
+  return `OSF answered HTTP ${status}${hint === null ? '' : `: ${hint}`}`;
 }

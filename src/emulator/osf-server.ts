@@ -40,6 +40,8 @@ export interface FakeOsf {
   corruptNextHash(): void;
   /** The next `times` downloads of files named `name` (Infinity: all) get one byte flipped in the body. */
   corruptDownloads(name: string, times?: number): void;
+  /** The next `times` downloads of files named `name` send half the body, then drop the connection. */
+  dropDownloads(name: string, times?: number): void;
   /** Stores `bytes` as a new version of the file at `materializedPath` ('/2026/11/22/x'), creating folders. */
   storeFile(materializedPath: string, bytes: Buffer): Promise<void>;
   /** Stored files by materialized path, e.g. '/2026/11/22/2026-11-22_06_IDs.txt.xz' -> versions (bytes, sha256, md5). */
@@ -52,6 +54,8 @@ interface Reply {
   json?: unknown;
   bytes?: Buffer;
   headers?: Record<string, string>;
+  /** Send only this many bytes of the body, then destroy the socket (a dropped connection). */
+  dropAfter?: number;
 }
 
 const ROUTE = /^\/v1\/resources\/([^/]+)\/providers\/([^/]+)(\/.*)$/;
@@ -85,6 +89,13 @@ function flipHex(hex: string): string {
   return (hex[0] === '0' ? '1' : '0') + hex.slice(1);
 }
 
+/** True (and one use fewer) while `faults` has uses left for `name`. */
+function takeFault(faults: Map<string, number>, name: string): boolean {
+  const left = faults.get(name) ?? 0;
+  if (left > 0) faults.set(name, left - 1);
+  return left > 0;
+}
+
 /** A copy of `bytes` with its middle byte flipped (an empty body gains one byte). */
 function corrupted(bytes: Buffer): Buffer {
   if (bytes.length === 0) return Buffer.from([0]);
@@ -99,6 +110,7 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
   const storage = new OsfStorage(() => Date.now());
   const faults: number[] = [];
   const corruptions = new Map<string, number>();
+  const drops = new Map<string, number>();
   const signingKey = randomBytes(16);
   let baseUrl: string;
   const log: Array<{ method: string; path: string; status: number }> = [];
@@ -155,9 +167,14 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
   }
 
   function fileBytes(file: OsfFileNode, bytes: Buffer): Reply {
-    const left = corruptions.get(file.name) ?? 0;
-    if (left > 0) corruptions.set(file.name, left - 1);
-    return { status: 200, bytes: left > 0 ? corrupted(bytes) : bytes, headers: { 'content-type': 'application/octet-stream' } };
+    const corrupt = takeFault(corruptions, file.name);
+    const drop = takeFault(drops, file.name);
+    return {
+      status: 200,
+      bytes: corrupt ? corrupted(bytes) : bytes,
+      headers: { 'content-type': 'application/octet-stream' },
+      dropAfter: drop ? bytes.length >> 1 : undefined,
+    };
   }
 
   /** `GET /signed/<id>/<version>?signature=`: the storage behind a download redirect; no token needed. */
@@ -231,7 +248,8 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
       'content-length': String(payload.length),
     });
     log.push({ method: req.method ?? '', path: req.url ?? '', status: reply.status });
-    res.end(payload);
+    if (reply.dropAfter === undefined) res.end(payload);
+    else res.write(payload.subarray(0, reply.dropAfter), () => res.destroy());
   }
 
   const server = createServer((req, res) => {
@@ -264,6 +282,9 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
     },
     corruptDownloads(name, times = 1) {
       corruptions.set(name, times);
+    },
+    dropDownloads(name, times = 1) {
+      drops.set(name, times);
     },
     async storeFile(materializedPath, bytes) {
       const names = materializedPath.split('/').filter((part) => part !== '');
