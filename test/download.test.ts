@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { startFakeOsf, type FakeOsf, type FakeOsfOptions } from '../src/emulator/index.js';
 import { parseHourKey } from '../src/contracts/index.js';
-import { downloadHours, DownloadError, type DownloadSummary } from '../src/download/index.js';
+import { downloadHours, DownloadError, silentProgress, type DownloadSummary } from '../src/download/index.js';
 import { systemClock } from '../src/platform/clock.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { runCli } from './helpers/run-cli.js';
@@ -267,6 +267,46 @@ describe('sampled-stream download', () => {
     assert.match(run.out, /0 downloaded, 2 unchanged, 1 replaced/);
     assert.match(run.out, /changed on OSF, local copy replaced: 2026-11-23_00 \(2026-11-22T23 UTC\), now OSF version 2/);
     assert.deepEqual(await readFile(join(out, DAY2, IDS.h00)), amended);
+    assert.equal(sha256sumCheck(join(out, DAY2), `${DAY2}_SHA256SUMS`).status, 0);
+  });
+
+  it('stays consistent when an amendment is published in the middle of the download', async () => {
+    const osf = await copyOf(published, { publicRead: true });
+    const out = await tempDir();
+    const amendedIds = Buffer.from('amended while downloading\n');
+    const amendedReport = Buffer.from('hour\tserv 1\n00\t99\n');
+    const sumsPath = `/2026/11/23/${DAY2}_SHA256SUMS`;
+    const newSums = osf
+      .files()
+      .get(sumsPath)!
+      .at(-1)!
+      .bytes.toString('utf8')
+      .replace(/^[0-9a-f]{64}(?=  2026-11-23_00_IDs)/m, sha256(amendedIds))
+      .replace(/^[0-9a-f]{64}(?=  2026-11-23_report)/m, sha256(amendedReport));
+    // The publisher uploads the amended hour, then SHA256SUMS and the report, right after we took the report.
+    const progress = {
+      ...silentProgress,
+      fileDone(result: { name: string }) {
+        if (result.name !== `${DAY2}_report.txt` || osf.files().get(`/2026/11/23/${IDS.h00}`)!.length > 1) return;
+        void osf.storeFile(`/2026/11/23/${IDS.h00}`, amendedIds);
+        void osf.storeFile(sumsPath, Buffer.from(newSums));
+        void osf.storeFile(`/2026/11/23/${DAY2}_report.txt`, amendedReport);
+      },
+    };
+    const options = { fromMs: parseHourKey(FROM), toMs: parseHourKey(TO), outDir: out, baseUrl: osf.url, projectId: osf.projectId, token: null, timeZone: ZONE };
+    const summary = await downloadHours(options, { clock: systemClock, progress });
+    assert.equal(summary.ok, true, JSON.stringify(summary.files));
+    assert.deepEqual(
+      summary.files.filter((file) => file.day === DAY2).map((file) => [file.name, file.status, file.version]),
+      [
+        [`${DAY2}_SHA256SUMS`, 'downloaded', 2],
+        [`${DAY2}_report.txt`, 'downloaded', 2],
+        [IDS.h00, 'downloaded', 2],
+        [IDS.h01, 'downloaded', 1],
+      ],
+    );
+    assert.deepEqual(await readFile(join(out, DAY2, IDS.h00)), amendedIds);
+    assert.deepEqual(await readFile(join(out, DAY2, `${DAY2}_report.txt`)), amendedReport);
     assert.equal(sha256sumCheck(join(out, DAY2), `${DAY2}_SHA256SUMS`).status, 0);
   });
 

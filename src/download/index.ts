@@ -1,3 +1,4 @@
-export { downloadHours, DownloadError, type DownloadOptions, type DownloadDeps } from './download-hours.js';
+export { downloadHours, type DownloadOptions, type DownloadDeps } from './download-hours.js';
+export { DownloadError } from './download-error.js';
 export { barProgress, lineProgress, silentProgress, type DownloadProgress } from './progress.js';
 export { formatSummary, type DownloadSummary, type FileResult, type FileStatus } from './summary.js';

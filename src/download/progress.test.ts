@@ -33,11 +33,13 @@ describe('barProgress()', () => {
     progress.transferred(1_000_000);
     progress.transferred(1_000_000); // same instant: not redrawn
     progress.fileDone(hour);
+    progress.fileDone(hour); // the same hour finishing again counts once
     progress.end();
     const frames = text().split('\r').filter((frame) => frame !== '');
     assert.deepEqual(frames, [
       '[--------------------] 0/2 hours  0 B/4.0 MB  -- B/s  ETA --:--\x1b[K',
       '[#####---------------] 0/2 hours  1.0 MB/4.0 MB  500.0 kB/s  ETA 0:06\x1b[K',
+      '[##########----------] 1/2 hours  2.0 MB/4.0 MB  1.0 MB/s  ETA 0:02\x1b[K',
       '[##########----------] 1/2 hours  2.0 MB/4.0 MB  1.0 MB/s  ETA 0:02\x1b[K',
       '[##########----------] 1/2 hours  2.0 MB/4.0 MB  1.0 MB/s  ETA 0:02\x1b[K\n',
     ]);

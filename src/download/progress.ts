@@ -37,6 +37,8 @@ const REDRAW_MS = 200;
 /** A progress bar redrawn in place on a terminal (hours and bytes done, rate, ETA), driven by `clock`. */
 export function barProgress(out: Writable, clock: Clock): DownloadProgress {
   const state = { hoursDone: 0, hoursTotal: 0, bytesDone: 0, bytesTotal: 0, elapsedMs: 0 };
+  // A file can finish twice (synced again after its day's SHA256SUMS changed): hours are counted once.
+  const hoursDone = new Set<string>();
   let startMs = clock.now();
   let drawnAtMs = Number.NEGATIVE_INFINITY;
   const draw = (force: boolean) => {
@@ -61,7 +63,8 @@ export function barProgress(out: Writable, clock: Clock): DownloadProgress {
       state.bytesTotal += bytes;
     },
     fileDone(result) {
-      if (result.hourKey !== null) state.hoursDone++;
+      if (result.hourKey !== null) hoursDone.add(result.hourKey);
+      state.hoursDone = hoursDone.size;
       draw(true);
     },
     end() {
