@@ -63,6 +63,17 @@ describe('formatSummary()', () => {
   });
 });
 
+describe('formatSummary() over several days', () => {
+  it('shows the check command once', () => {
+    const sums = (date: string): FileResult => ({ ...day(`${date}_SHA256SUMS`, 'downloaded'), day: date });
+    const text = formatSummary(summary([sums('2026-11-22'), sums('2026-11-23'), sums('2026-11-24')]));
+    assert.match(
+      text,
+      /\ncheck again any time: \(cd \/data\/2026-11-22 && sha256sum -c --ignore-missing 2026-11-22_SHA256SUMS\) \(likewise in the other 2 day folders\)\n$/,
+    );
+  });
+});
+
 describe('formatFileLine()', () => {
   it('names the file, outcome, version, size and reason', () => {
     assert.equal(formatFileLine(ids('03', 'downloaded', { bytes: 1500 })), '2026-11-22/2026-11-22_03_IDs.txt.xz: downloaded (OSF version 1), 1.5 kB');

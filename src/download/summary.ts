@@ -68,6 +68,10 @@ export function formatSummary(summary: DownloadSummary): string {
   }
   const onDisk = (file: FileResult) => file.status !== 'missing' && file.status !== 'failed';
   const days = files.filter((file) => file.name === daySumsFileName(file.day) && onDisk(file)).map((file) => file.day);
-  for (const day of days) lines.push(`check again any time: (cd ${summary.outDir}/${day} && sha256sum -c --ignore-missing ${day}_SHA256SUMS)`);
+  const [first] = days;
+  if (first !== undefined) {
+    const others = days.length > 1 ? ` (likewise in the other ${days.length - 1} day folders)` : '';
+    lines.push(`check again any time: (cd ${summary.outDir}/${first} && sha256sum -c --ignore-missing ${daySumsFileName(first)})${others}`);
+  }
   return lines.map((line) => `${line}\n`).join('');
 }
