@@ -181,11 +181,12 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
   function signedDownload(pathname: string, query: URLSearchParams): Reply | null {
     const match = SIGNED_PATH.exec(pathname);
     if (match === null) return null;
+    const denied: Reply = { status: 403, bytes: Buffer.from('AccessDenied') };
     const node = storage.node(match[1]!);
     const version = Number(match[2]);
-    const stored = node?.kind === 'file' ? node.versions[version - 1] : undefined;
-    if (!stored || query.get('signature') !== signature(node!.id, version)) return { status: 403, bytes: Buffer.from('AccessDenied') };
-    return fileBytes(node as OsfFileNode, stored.bytes);
+    if (node?.kind !== 'file' || query.get('signature') !== signature(node.id, version)) return denied;
+    const stored = node.versions[version - 1];
+    return stored ? fileBytes(node, stored.bytes) : denied;
   }
 
   function get(node: OsfFileNode | OsfFolderNode, query: URLSearchParams): Reply {
@@ -292,9 +293,8 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
       for (const name of names.slice(0, -1)) folderId = (storage.child(folderId, name, 'folder') ?? storage.createFolder(folderId, name)).id;
       const name = names.at(-1)!;
       const existing = storage.child(folderId, name, 'file');
-      const file = existing ?? storage.createFile(folderId, name, bytes);
       if (existing) storage.addVersion(existing, bytes);
-      await mirror(file);
+      await mirror(existing ?? storage.createFile(folderId, name, bytes));
     },
     files: () => storage.files(),
     requestLog: () => [...log],
