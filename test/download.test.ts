@@ -30,6 +30,12 @@ const IDS = {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
+/** An xz IDs file (with real xz) of `count` tweets created in UTC hour `hour`, as an amendment would publish. */
+function xzIds(hour: string, count: number): Buffer {
+  const ids = Array.from({ length: count }, (_, seq) => `${snowflakeId(Date.parse(`${hour}:30:00.000Z`), seq)}\n`).join('');
+  return spawnSync('xz', ['-c'], { input: ids }).stdout;
+}
+
 // Made at the top level: a temporary folder made in a before() hook is removed when that hook ends.
 const publisherRoot = await tempDir();
 
@@ -254,7 +260,7 @@ describe('sampled-stream download', () => {
     const osf = await copyOf(published, { publicRead: true });
     const out = await tempDir();
     assert.equal((await runCli(downloadArgs(osf, out))).code, 0);
-    const amended = Buffer.from('amended IDs file bytes\n');
+    const amended = xzIds('2026-11-22T23', 7);
     const sumsPath = `/2026/11/23/${DAY2}_SHA256SUMS`;
     const sums = osf.files().get(sumsPath)!.at(-1)!.bytes.toString('utf8');
     const newSums = sums.replace(/^[0-9a-f]{64}(?=  2026-11-23_00_IDs)/m, sha256(amended));
@@ -273,7 +279,7 @@ describe('sampled-stream download', () => {
   it('stays consistent when an amendment is published in the middle of the download', async () => {
     const osf = await copyOf(published, { publicRead: true });
     const out = await tempDir();
-    const amendedIds = Buffer.from('amended while downloading\n');
+    const amendedIds = xzIds('2026-11-22T23', 9);
     const amendedReport = Buffer.from('hour\tserv 1\n00\t99\n');
     const sumsPath = `/2026/11/23/${DAY2}_SHA256SUMS`;
     const newSums = osf
@@ -355,6 +361,18 @@ describe('sampled-stream download', () => {
       assert.match(err.message, /HTTP 404: is "zzz99" the project's ID \(osf\.io\/<ID>\/\)\?/);
       return true;
     });
+  });
+
+  it('notices from the IDs themselves when the labels are in another zone than assumed', async () => {
+    const out = await tempDir();
+    // The project labels in Berlin time; without --timezone UTC is assumed, so each file is an hour off.
+    const run = await runCli(['download', '--from', '2026-11-22T23', '--to', '2026-11-23T00', '--out', out, '--osf-project', published.projectId, '--osf-base-url', published.url]);
+    assert.equal(run.code, 1);
+    assert.match(run.out, /labels in UTC\) .*2 downloaded/);
+    assert.match(
+      run.out,
+      /WRONG HOURS: 2026-11-22_23_IDs\.txt\.xz holds tweets of 2026-11-22T22 UTC, not of 2026-11-22T23 UTC: the project's labels are in a zone 1 hour ahead of UTC; pass --timezone/,
+    );
   });
 
   it('reports hours not on OSF and exits 1', async () => {

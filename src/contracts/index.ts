@@ -15,3 +15,4 @@ export * from './sync-inflight.js';
 export * from './sync-state.js';
 export * from './wall-clock.js';
 export * from './vault-file-names.js';
+export * from './tweet-id-time.js';

@@ -5,6 +5,7 @@ import type { Clock } from '../platform/clock.js';
 import { withLock } from '../platform/lock-file.js';
 import { DaySync, type DownloadRun } from './day-sync.js';
 import { wantedDays } from './hour-range.js';
+import { findLabelZoneProblem } from './label-zone.js';
 import { silentProgress, type DownloadProgress } from './progress.js';
 import type { DownloadSummary, FileResult } from './summary.js';
 
@@ -59,6 +60,8 @@ export async function downloadHours(options: DownloadOptions, deps: DownloadDeps
     const files: FileResult[] = [];
     for (const sync of syncs) files.push(...(await sync.sync()));
     progress.end();
+    // Without the publisher's settings the label zone is an assumption: the IDs' own creation times check it.
+    const zoneProblem = await findLabelZoneProblem(outDir, files, timeZone);
     return {
       fromHour: hourKey(fromMs),
       toHour: hourKey(toMs),
@@ -67,7 +70,8 @@ export async function downloadHours(options: DownloadOptions, deps: DownloadDeps
       files,
       bytesDownloaded: files.reduce((sum, file) => sum + file.bytes, 0),
       elapsedMs: clock.now() - startMs,
-      ok: files.every((file) => file.status !== 'missing' && file.status !== 'failed'),
+      zoneProblem,
+      ok: zoneProblem === null && files.every((file) => file.status !== 'missing' && file.status !== 'failed'),
     };
   });
 }

@@ -28,7 +28,7 @@ const day = (name: string, status: FileResult['status'], reason: string | null =
 });
 
 function summary(files: FileResult[]): DownloadSummary {
-  return { fromHour: '2026-11-22T03', toHour: '2026-11-22T06', timeZone: 'UTC', outDir: '/data', files, bytesDownloaded: 2_500_000, elapsedMs: 3_200, ok: false };
+  return { fromHour: '2026-11-22T03', toHour: '2026-11-22T06', timeZone: 'UTC', outDir: '/data', files, bytesDownloaded: 2_500_000, elapsedMs: 3_200, zoneProblem: null, ok: false };
 }
 
 describe('formatSummary()', () => {
@@ -60,6 +60,13 @@ describe('formatSummary()', () => {
     const text = formatSummary(summary([day('2026-11-22_SHA256SUMS', 'missing', 'not on OSF'), ids('03', 'failed', { reason: 'cannot be checked' })]));
     assert.match(text, /FAILED 2026-11-22\/2026-11-22_SHA256SUMS: not on OSF/);
     assert.doesNotMatch(text, /check again/);
+  });
+});
+
+describe('formatSummary() with a label-zone problem', () => {
+  it('says the hours are wrong', () => {
+    const text = formatSummary({ ...summary([ids('03', 'downloaded')]), zoneProblem: 'x holds tweets of 02' });
+    assert.match(text, /\nWRONG HOURS: x holds tweets of 02\n/);
   });
 });
 

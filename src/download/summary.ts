@@ -30,7 +30,9 @@ export interface DownloadSummary {
   files: FileResult[];
   bytesDownloaded: number;
   elapsedMs: number;
-  /** Every requested hour and day file is on disk and verified. */
+  /** The IDs on disk were created in other hours than requested: the labels are in another zone. */
+  zoneProblem: string | null;
+  /** Every requested hour and day file is on disk and verified, and holds the requested hour. */
   ok: boolean;
 }
 
@@ -66,6 +68,7 @@ export function formatSummary(summary: DownloadSummary): string {
   for (const file of files.filter((entry) => entry.status === 'failed' || (entry.hourKey === null && entry.status === 'missing'))) {
     lines.push(`FAILED ${file.day}/${file.name}: ${file.reason}`);
   }
+  if (summary.zoneProblem !== null) lines.push(`WRONG HOURS: ${summary.zoneProblem}`);
   const onDisk = (file: FileResult) => file.status !== 'missing' && file.status !== 'failed';
   const days = files.filter((file) => file.name === daySumsFileName(file.day) && onDisk(file)).map((file) => file.day);
   const [first] = days;
