@@ -10,7 +10,7 @@ import { DownloadError } from './download-error.js';
 import { expectedHash, type ExpectedHash } from './expected-hash.js';
 import type { WantedDay, WantedHour } from './hour-range.js';
 import { accessHint, isTransientStatus, retryDelayMs, TRANSIENT_RETRIES } from './retry-policy.js';
-import type { FileResult, FileStatus } from './summary.js';
+import { isOnDisk, type FileResult, type FileStatus } from './summary.js';
 import { transferVerified, type TransferDeps } from './transfer.js';
 
 /** What every day of one download shares. */
@@ -59,8 +59,6 @@ function mergeResults(previous: FileResult | undefined, next: FileResult): FileR
   const status: FileStatus = previous.status === 'downloaded' && next.status === 'replaced' ? 'downloaded' : next.status;
   return { ...next, status, bytes: previous.bytes + next.bytes };
 }
-
-const ON_DISK: ReadonlySet<FileStatus> = new Set(['downloaded', 'unchanged', 'replaced']);
 
 /** One label day: its OSF listing and SHA256SUMS, listed again when a file disagrees with them. */
 export class DaySync {
@@ -115,7 +113,7 @@ export class DaySync {
 
   async #syncSums(): Promise<void> {
     const result = await this.#syncFile(this.day.sumsName);
-    if (ON_DISK.has(result.status)) {
+    if (isOnDisk(result.status)) {
       this.#sums = parseSha256Sums(await readFile(join(this.#dir, this.day.sumsName), 'utf8'));
       this.#sumsProblem = null;
     } else {
@@ -176,7 +174,7 @@ export class DaySync {
     try {
       await this.#syncSums();
       const stale = [...this.#results.values()].filter(
-        (result) => result.name !== sumsName && result.name !== name && ON_DISK.has(result.status) && this.#sums?.hashes.get(result.name) !== this.local.get(result.name),
+        (result) => result.name !== sumsName && result.name !== name && isOnDisk(result.status) && this.#sums?.hashes.get(result.name) !== this.local.get(result.name),
       );
       for (const result of stale) await this.#syncFile(result.name);
     } finally {

@@ -7,7 +7,7 @@ import { DaySync, type DownloadRun } from './day-sync.js';
 import { wantedDays } from './hour-range.js';
 import { findLabelZoneProblem } from './label-zone.js';
 import { silentProgress, type DownloadProgress } from './progress.js';
-import type { DownloadSummary, FileResult } from './summary.js';
+import { isOnDisk, type DownloadSummary, type FileResult } from './summary.js';
 
 /** What to download and from where. */
 export interface DownloadOptions {
@@ -71,7 +71,7 @@ export async function downloadHours(options: DownloadOptions, deps: DownloadDeps
       bytesDownloaded: files.reduce((sum, file) => sum + file.bytes, 0),
       elapsedMs: clock.now() - startMs,
       zoneProblem,
-      ok: zoneProblem === null && files.every((file) => file.status !== 'missing' && file.status !== 'failed'),
+      ok: zoneProblem === null && files.every((file) => isOnDisk(file.status)),
     };
   });
 }

@@ -5,7 +5,7 @@ import lzma from 'lzma-native';
 import { join } from 'node:path';
 import { hourKey, parseHourKey, tweetIdTimeMs } from '../contracts/index.js';
 import { HOUR_MS } from '../platform/time.js';
-import type { FileResult } from './summary.js';
+import { isOnDisk, type FileResult } from './summary.js';
 
 /** The first and last line of an xz-compressed IDs file (the smallest and largest ID); null when it is empty. */
 export async function idRange(path: string): Promise<{ first: string; last: string } | null> {
@@ -51,7 +51,7 @@ export function labelZoneProblem(name: string, hourStartMs: number, timeZone: st
 /** The first label-zone problem among the IDs files now on disk (empty hours say nothing), or null. */
 export async function findLabelZoneProblem(outDir: string, files: readonly FileResult[], timeZone: string): Promise<string | null> {
   for (const file of files) {
-    if (file.hourKey === null || !['downloaded', 'unchanged', 'replaced'].includes(file.status)) continue;
+    if (file.hourKey === null || !isOnDisk(file.status)) continue;
     // Best effort: a file that is not valid xz still matched both hashes, so it is what was published.
     const range = await idRange(join(outDir, file.day, file.name)).catch(() => null);
     const problem = range === null ? null : labelZoneProblem(file.name, parseHourKey(file.hourKey), timeZone, range);

@@ -4,6 +4,11 @@ import { formatBytes, formatDuration } from './progress-bar.js';
 /** How one file ended: new here, already right, replaced by a newer OSF version, not on OSF, or failed. */
 export type FileStatus = 'downloaded' | 'unchanged' | 'replaced' | 'missing' | 'failed';
 
+/** Outcomes that leave a verified copy on disk. */
+export function isOnDisk(status: FileStatus): boolean {
+  return status === 'downloaded' || status === 'unchanged' || status === 'replaced';
+}
+
 /** The outcome for one file of the download. */
 export interface FileResult {
   /** Label day, the folder under the output folder. */
@@ -69,8 +74,7 @@ export function formatSummary(summary: DownloadSummary): string {
     lines.push(`FAILED ${file.day}/${file.name}: ${file.reason}`);
   }
   if (summary.zoneProblem !== null) lines.push(`WRONG HOURS: ${summary.zoneProblem}`);
-  const onDisk = (file: FileResult) => file.status !== 'missing' && file.status !== 'failed';
-  const days = files.filter((file) => file.name === daySumsFileName(file.day) && onDisk(file)).map((file) => file.day);
+  const days = files.filter((file) => file.name === daySumsFileName(file.day) && isOnDisk(file.status)).map((file) => file.day);
   const [first] = days;
   if (first !== undefined) {
     const others = days.length > 1 ? ` (likewise in the other ${days.length - 1} day folders)` : '';
