@@ -173,8 +173,9 @@ export class DaySync {
     this.#refreshing = true;
     try {
       await this.#syncSums();
+      const vouched = (file: string) => this.#sums?.hashes.get(file) === this.local.get(file);
       const stale = [...this.#results.values()].filter(
-        (result) => result.name !== sumsName && result.name !== name && isOnDisk(result.status) && this.#sums?.hashes.get(result.name) !== this.local.get(result.name),
+        (result) => result.name !== sumsName && result.name !== name && isOnDisk(result.status) && !vouched(result.name),
       );
       for (const result of stale) await this.#syncFile(result.name);
     } finally {
