@@ -1,6 +1,6 @@
 import { assertSecretFiles, loadSettings } from '../../config/index.js';
 import { systemClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logger.js';
+import { createCommandLogger } from '../../platform/logger.js';
 import { parseResendMinute, runSync } from '../../sync/index.js';
 import { refuseRoot, stringOption, UsageError, type Command } from '../command.js';
 
@@ -9,7 +9,13 @@ export const syncCommand: Command = {
   name: 'sync',
   summary: "Push server 2's closed spool files to server 1",
   usage: 'sampled-stream sync [--resend YYYY-MM-DDTHH-MM] [--config FILE]',
-  options: { resend: { type: 'string' } },
+  options: {
+    resend: {
+      type: 'string',
+      valueName: 'YYYY-MM-DDTHH-MM',
+      description: 'send the kept copy of this UTC minute again, replacing the copy on server 1',
+    },
+  },
   async run(ctx) {
     const resend = stringOption(ctx.values, 'resend');
     if (resend !== undefined) {
@@ -25,7 +31,7 @@ export const syncCommand: Command = {
       throw new UsageError(`Cannot run sync on ${settings.server}: it runs on server2 and pushes to server1 (see 'server')`);
     }
     await assertSecretFiles(settings, 'sync');
-    const log = createLogger().child({ stage: 'sync', server: settings.server });
+    const log = createCommandLogger(ctx).child({ stage: 'sync', server: settings.server });
     try {
       await runSync({ settings, clock: systemClock, log }, resend === undefined ? {} : { resend });
       return 0;
