@@ -26,6 +26,7 @@ function fixFor(err: unknown): string | undefined {
   if (code === 'ENOSPC') return `free space on the file system holding ${where}`;
   if (code === 'EROFS') return `${where} is on a read-only file system: point the settings at a writable folder`;
   if (code === 'ENOENT' && path !== undefined) return `create ${path} or correct its path in the settings`;
+  if (code === 'ENOTDIR' && path !== undefined) return `a part of ${path} is a file, not a folder: correct the path`;
   if (NETWORK_CODES.has(code)) return "check the host and port in the settings; 'sampled-stream check' tests every peer";
   return undefined;
 }
