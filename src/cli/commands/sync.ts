@@ -2,6 +2,7 @@ import { assertSecretFiles, loadSettings } from '../../config/index.js';
 import { systemClock } from '../../platform/clock.js';
 import { createCommandLogger } from '../../platform/logger.js';
 import { parseResendMinute, runSync } from '../../sync/index.js';
+import { failureLine } from '../failure.js';
 import { refuseRoot, stringOption, UsageError, type Command } from '../command.js';
 
 /** `sampled-stream sync [--resend YYYY-MM-DDTHH-MM]` (DESIGN 5, 10): one sync run on server 2. */
@@ -37,7 +38,7 @@ export const syncCommand: Command = {
       return 0;
     } catch (err) {
       log.error({ err }, 'sync failed');
-      ctx.stderr.write(`sampled-stream sync failed: ${(err as Error).message}\n`);
+      ctx.stderr.write(`sampled-stream sync failed: ${failureLine(err)}\n`);
       return 1;
     }
   },
