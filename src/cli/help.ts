@@ -1,6 +1,5 @@
 import type { Command, CommandOption } from './command.js';
 import { GLOBAL_OPTIONS, ROOT_OPTIONS } from './global-options.js';
-import { DEFAULT_CONFIG_PATH } from '../config/index.js';
 
 type OptionTable = Record<string, CommandOption>;
 
@@ -37,7 +36,6 @@ export function globalHelp(commands: readonly Command[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     ...optionSections([['Options', ROOT_OPTIONS]]),
     '',
-    `Settings: --config FILE, else $SAMPLED_STREAM_CONFIG, else ${DEFAULT_CONFIG_PATH}`,
     "Run 'sampled-stream <command> --help' for a command's options.",
     'Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.',
     '',

@@ -46,7 +46,7 @@ export const emulatorCommand: Command = {
     'sampled-stream emulator [--port N] [--rate TWEETS_PER_S] [--token T] [--max-connections N] [--keepalive-s S] ' +
     '[--faults kind@second[+duration][#conn],...] [--seed N] | emulator --osf [--port N] [--token T] [--storage DIR]',
   options: {
-    port: { type: 'string', valueName: 'N', description: 'port to listen on (127.0.0.1)', defaultText: 'a free port' },
+    port: { type: 'string', valueName: 'N', description: 'port to listen on, on 127.0.0.1', defaultText: 'a free port' },
     rate: { type: 'string', valueName: 'TWEETS_PER_S', description: 'tweets per second of the sample; 0 = as fast as possible', defaultText: '50' },
     token: { type: 'string', valueName: 'T', description: 'the only bearer token accepted', defaultText: 'any non-empty token' },
     'max-connections': { type: 'string', valueName: 'N', description: 'connections per token; more get 429 TooManyConnections', defaultText: '2' },
