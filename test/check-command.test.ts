@@ -18,6 +18,20 @@ async function check(configPath: string) {
   return { code, out: out + err };
 }
 
+interface CheckJson {
+  ok: boolean;
+  server: string | null;
+  failed: number;
+  warnings: number;
+  checks: Array<{ name: string; ok: boolean; warning: boolean; detail: string; fix: string | null }>;
+}
+
+/** `check --json`: stdout is only the JSON document. */
+async function checkJson(configPath: string): Promise<{ code: number; report: CheckJson }> {
+  const { code, out } = await runCli(['check', '--json', '--config', configPath]);
+  return { code, report: JSON.parse(out) as CheckJson };
+}
+
 function line(out: string, name: string): string {
   return out.split('\n').find((l) => l.slice(6).startsWith(name)) ?? `(no line for ${name})`;
 }
@@ -94,6 +108,35 @@ describe('sampled-stream check', () => {
     assert.match(line(out, 'SMTP'), /^FAIL /);
     assert.match(line(out, 'email.password_file'), /^FAIL .*mode 0644.*chmod 600/);
     assert.doesNotMatch(out, /mail-secret|osf-token|rejected-token/);
+  });
+
+  it('--json gives the same verdict and exit codes as machine-readable results', async () => {
+    const healthy = await server1('json-healthy');
+    const good = await checkJson(healthy.configPath);
+    assert.equal(good.code, 0);
+    assert.equal(good.report.ok, true);
+    assert.equal(good.report.server, 'server1');
+    assert.equal(good.report.failed, 0);
+    assert.deepEqual(good.report.checks[0], { name: 'settings', ok: true, warning: false, detail: `${healthy.configPath} is valid (server1)`, fix: null });
+    for (const name of ['X API', 'clock', 'SMTP', 'OSF']) assert.equal(good.report.checks.find((c) => c.name === name)?.ok, true, name);
+
+    const broken = await server1('json-broken', { osfToken: 'wrong-token' });
+    const bad = await checkJson(broken.configPath);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.report.ok, false);
+    assert.equal(bad.report.failed, 1);
+    const osfCheck = bad.report.checks.find((c) => c.name === 'OSF');
+    assert.equal(osfCheck?.ok, false);
+    assert.match(osfCheck?.detail ?? '', /token was refused \(401\)/);
+    assert.equal(typeof osfCheck?.fix, 'string');
+
+    const dir = await tempDir();
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ server: 'server1', paths: {}, x_api: {} }));
+    const invalid = await checkJson(join(dir, 'bad.json'));
+    assert.equal(invalid.code, 2);
+    assert.equal(invalid.report.ok, false);
+    assert.equal(invalid.report.server, null);
+    assert.ok(invalid.report.checks.some((c) => c.name === 'settings' && /'paths\.spool' is missing/.test(c.detail)), JSON.stringify(invalid.report));
   });
 
   it('fails the SMTP check when nothing listens', async () => {

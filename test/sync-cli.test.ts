@@ -33,13 +33,14 @@ describe('sampled-stream sync (command)', () => {
   });
   after(() => sshd?.stop());
 
-  it('pushes the spool over SFTP and exits 0, logging JSON', async () => {
+  it('pushes the spool over SFTP and exits 0, logging JSON on stderr (not a terminal)', async () => {
     const env = await server2Setup(await tempDir(), sshd);
     await writeStreamJson(env.settings.paths.state, '2026-11-22T06:05:00.000Z');
     const rel = await writeSpoolFile(env.settings.paths.spool, '2026-11-22T06:04:00Z', 20);
-    const { code, stdout } = await cli(['sync', '--config', env.setup.configPath]);
+    const { code, stdout, stderr } = await cli(['sync', '--config', env.setup.configPath]);
     assert.equal(code, 0);
-    const finished = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'sync finished');
+    assert.equal(stdout, '');
+    const finished = stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'sync finished');
     assert.equal(finished?.files, 1);
     assert.equal(finished?.stage, 'sync');
     assert.deepEqual(await readdir(join(env.target, 'server2/2026-11-22/06')), [rel.split('/').pop()]);
@@ -51,9 +52,9 @@ describe('sampled-stream sync (command)', () => {
     await writeSpoolFile(env.settings.paths.spool, '2026-11-22T06:04:00Z', 20);
     const lock = await acquireLock(join(env.settings.paths.state, 'sync.lock'));
     try {
-      const { code, stdout } = await cli(['sync', '--config', env.setup.configPath]);
+      const { code, stderr } = await cli(['sync', '--config', env.setup.configPath]);
       assert.equal(code, 0);
-      assert.match(stdout, /"msg":"sync already running"/);
+      assert.match(stderr, /"msg":"sync already running"/);
     } finally {
       await lock.release();
     }

@@ -6,9 +6,11 @@ type ParseArgsOption = NonNullable<ParseArgsConfig['options']>[string];
 /** One option of a command: parseArgs' config plus what `--help` prints for it. */
 export type CommandOption = ParseArgsOption & {
   /** One line for `--help`. */
-  description?: string;
+  description: string;
   /** The default as `--help` shows it, when there is one (e.g. "18080", "from settings"). */
   defaultText?: string;
+  /** The placeholder after a string option's name in `--help`, e.g. "N", "DIR". @default "VALUE" */
+  valueName?: string;
 };
 
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
@@ -34,9 +36,14 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-/** Bad command line: exit code 2. */
+/** Bad command line: exit code 2, with a pointer to the command's --help. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** A job started as root: exit code 2; the message says what to do, so no pointer to --help. */
+export class RootRefusedError extends Error {
+  override name = 'RootRefusedError';
 }
 
 export function stringOption(values: OptionValues, name: string): string | undefined {
@@ -64,24 +71,9 @@ export function intOption(values: OptionValues, name: string): number | undefine
 /** Daemons and jobs never run as root (DESIGN 1); tests and the demo opt out explicitly. */
 export function refuseRoot(ctx: CommandContext, commandName: string): void {
   if (process.getuid?.() === 0 && ctx.env.SAMPLED_STREAM_ALLOW_ROOT !== '1') {
-    throw new UsageError(
+    throw new RootRefusedError(
       `Refusing to run '${commandName}' as root: run it as the service user (sudo -u sampled-stream ...), ` +
         'or set SAMPLED_STREAM_ALLOW_ROOT=1 for a throwaway test machine',
     );
   }
-}
-
-/** A command a later issue fills in. */
-export function notImplemented(name: string, summary: string): Command {
-  return {
-    name,
-    summary,
-    usage: `sampled-stream ${name}`,
-    options: {},
-    allowPositionals: true,
-    async run(ctx) {
-      ctx.stderr.write(`sampled-stream ${name}: not implemented yet\n`);
-      return 2;
-    },
-  };
 }

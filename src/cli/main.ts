@@ -1,34 +1,12 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { loadAllCommands, loadCommand } from './commands/index.js';
-import { UsageError, type Command, type CommandContext } from './command.js';
-import { ConfigError, DEFAULT_CONFIG_PATH } from '../config/index.js';
-import { SecretFileModeError } from '../platform/secret-file.js';
-import { LockBusyError } from '../platform/lock-file.js';
-
-function globalHelp(commands: readonly Command[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  return [
-    'Usage: sampled-stream <command> [--config FILE] [options]',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    `Settings: --config FILE, else $SAMPLED_STREAM_CONFIG, else ${DEFAULT_CONFIG_PATH}`,
-    "Run 'sampled-stream <command> --help' for a command's options.",
-    'Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.',
-    '',
-  ].join('\n');
-}
-
-function commandHelp(command: Command): string {
-  const lines = [`Usage: ${command.usage}`, '', command.summary, '', 'Options:'];
-  lines.push('  --config FILE  settings file', '  --help         this help');
-  for (const [name, option] of Object.entries(command.options)) {
-    lines.push(`  --${name}${option.type === 'string' ? ' VALUE' : ''}`);
-  }
-  return lines.join('\n') + '\n';
-}
+import type { CommandContext } from './command.js';
+import { DEFAULT_CONFIG_PATH } from '../config/index.js';
+import { failureReport } from './failure.js';
+import { GLOBAL_OPTIONS, ROOT_OPTIONS } from './global-options.js';
+import { commandHelp, globalHelp } from './help.js';
+import { packageVersion } from './version.js';
 
 export interface MainIo {
   stdout?: NodeJS.WritableStream;
@@ -36,32 +14,58 @@ export interface MainIo {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Splits `[--debug] [--config FILE] <command> [args]` at the command name. */
+function splitAtCommand(argv: readonly string[]): { leading: string[]; name: string | undefined; rest: string[] } {
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-')) i += argv[i] === '--config' ? 2 : 1;
+  return { leading: argv.slice(0, i), name: argv[i], rest: argv.slice(i + 1) };
+}
+
 /** argv -> command -> exit code. The only place errors become exit codes. */
 export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const stdout = (io.stdout ?? process.stdout) as CommandContext['stdout'];
   const stderr = (io.stderr ?? process.stderr) as CommandContext['stderr'];
   const env = io.env ?? process.env;
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    stdout.write(globalHelp(await loadAllCommands()));
-    return name === undefined ? 2 : 0;
+  const { leading, name, rest } = splitAtCommand(argv);
+  let debug = env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
+  let root;
+  try {
+    root = parseArgs({ args: leading, options: ROOT_OPTIONS, strict: true }).values;
+  } catch (err) {
+    const report = failureReport(err, 'sampled-stream', debug);
+    stderr.write(report.text);
+    return report.code;
   }
-  const command = await loadCommand(name);
-  if (!command) {
-    stderr.write(`Unknown command "${name}"\n\n${globalHelp(await loadAllCommands())}`);
+  if (root.version) {
+    stdout.write(`sampled-stream ${await packageVersion()}\n`);
+    return 0;
+  }
+  const helpTopic = name === 'help' ? rest[0] : undefined;
+  if (root.help || (name === 'help' && helpTopic === undefined)) {
+    stdout.write(globalHelp(await loadAllCommands()));
+    return 0;
+  }
+  if (name === undefined) {
+    stderr.write(globalHelp(await loadAllCommands()));
     return 2;
+  }
+  const command = await loadCommand(helpTopic ?? name);
+  if (!command) {
+    stderr.write(`sampled-stream: unknown command '${helpTopic ?? name}'; run 'sampled-stream --help'\n`);
+    return 2;
+  }
+  if (helpTopic !== undefined) {
+    stdout.write(commandHelp(command));
+    return 0;
   }
   try {
     const { values, positionals } = parseArgs({
-      args: rest,
-      options: {
-        ...command.options,
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      args: [...leading, ...rest],
+      options: { ...command.options, ...GLOBAL_OPTIONS },
       allowPositionals: command.allowPositionals ?? false,
       strict: true,
     });
+    debug ||= values.debug === true;
     if (values.help) {
       stdout.write(commandHelp(command));
       return 0;
@@ -69,20 +73,9 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     const configPath = (values.config as string | undefined) ?? env.SAMPLED_STREAM_CONFIG ?? DEFAULT_CONFIG_PATH;
     return await command.run({ values, positionals, stdout, stderr, env, configPath });
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof SecretFileModeError) {
-      stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof LockBusyError) {
-      stderr.write(`sampled-stream ${name}: ${err.message}\n`);
-      return 1;
-    }
-    if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      stderr.write(`${(err as Error).message}\nRun 'sampled-stream ${name} --help' for usage.\n`);
-      return 2;
-    }
-    stderr.write(`sampled-stream ${name} failed: ${(err as Error).stack ?? String(err)}\n`);
-    return 1;
+    const report = failureReport(err, `sampled-stream ${name}`, debug);
+    stderr.write(report.text);
+    return report.code;
   }
 }
 

@@ -31,3 +31,24 @@ export function formatCheckResults(results: readonly CheckResult[]): string {
     })
     .join('\n') + '\n';
 }
+
+/** What `check --json` prints: the verdict and every check, keys in the style of `status --json`. */
+export interface CheckReport {
+  ok: boolean;
+  server: string | null;
+  failed: number;
+  warnings: number;
+  checks: Array<{ name: string; ok: boolean; warning: boolean; detail: string; fix: string | null }>;
+}
+
+/** Pure: the report of `check --json`; `server` is null when the settings could not be read. */
+export function summarizeChecks(server: string | null, results: readonly CheckResult[]): CheckReport {
+  const failed = results.filter((r) => !r.ok).length;
+  return {
+    ok: failed === 0,
+    server,
+    failed,
+    warnings: results.filter((r) => r.warning === true).length,
+    checks: results.map((r) => ({ name: r.name, ok: r.ok, warning: r.warning === true, detail: r.detail, fix: r.fix ?? null })),
+  };
+}

@@ -7,7 +7,9 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'Run the whole pipeline on this machine against the emulator (about two minutes)',
   usage: 'sampled-stream demo [--out DIR]   (default ./demo-output)',
-  options: { out: { type: 'string' } },
+  options: {
+    out: { type: 'string', valueName: 'DIR', description: 'folder for everything the demo writes', defaultText: './demo-output' },
+  },
   async run(ctx) {
     const outputRoot = resolve(typeof ctx.values.out === 'string' ? ctx.values.out : 'demo-output');
     const layout = await runDemo(outputRoot, ctx.stdout);

@@ -1,5 +1,5 @@
 import { intOption, stringOption, UsageError, type Command, type OptionValues } from '../command.js';
-import { parseFaults, startFakeOsf, startXEmulator, type XEmulatorOptions } from '../../emulator/index.js';
+import { FAULT_KINDS, parseFaults, startFakeOsf, startXEmulator, type XEmulatorOptions } from '../../emulator/index.js';
 
 function numberOption(values: OptionValues, name: string): number | undefined {
   const raw = stringOption(values, name);
@@ -46,15 +46,20 @@ export const emulatorCommand: Command = {
     'sampled-stream emulator [--port N] [--rate TWEETS_PER_S] [--token T] [--max-connections N] [--keepalive-s S] ' +
     '[--faults kind@second[+duration][#conn],...] [--seed N] | emulator --osf [--port N] [--token T] [--storage DIR]',
   options: {
-    port: { type: 'string' },
-    rate: { type: 'string' },
-    token: { type: 'string' },
-    'max-connections': { type: 'string' },
-    'keepalive-s': { type: 'string' },
-    faults: { type: 'string' },
-    seed: { type: 'string' },
-    osf: { type: 'boolean' },
-    storage: { type: 'string' },
+    port: { type: 'string', valueName: 'N', description: 'port to listen on, on 127.0.0.1', defaultText: 'a free port' },
+    rate: { type: 'string', valueName: 'TWEETS_PER_S', description: 'tweets per second of the sample; 0 = as fast as possible', defaultText: '50' },
+    token: { type: 'string', valueName: 'T', description: 'the only bearer token accepted', defaultText: 'any non-empty token' },
+    'max-connections': { type: 'string', valueName: 'N', description: 'connections per token; more get 429 TooManyConnections', defaultText: '2' },
+    'keepalive-s': { type: 'string', valueName: 'S', description: 'seconds between keep-alive heartbeats', defaultText: '20' },
+    faults: {
+      type: 'string',
+      valueName: 'SPEC',
+      description: `faults to inject, kind@second[+duration][#conn],...; kinds: ${FAULT_KINDS.join(', ')}`,
+      defaultText: 'none',
+    },
+    seed: { type: 'string', valueName: 'N', description: 'seed of the deterministic sample', defaultText: '1' },
+    osf: { type: 'boolean', description: 'run the fake OSF (WaterButler) instead of the fake X API' },
+    storage: { type: 'string', valueName: 'DIR', description: 'with --osf: also mirror the latest version of every file here', defaultText: 'memory only' },
   },
   async run(ctx) {
     if (ctx.values.osf) {

@@ -1,6 +1,6 @@
 import { ConfigError, loadSettings } from '../../config/index.js';
 import { fixedClock, systemClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logger.js';
+import { createCommandLogger } from '../../platform/logger.js';
 import { parseHourKey } from '../../contracts/index.js';
 import { runHourly } from '../../hourly/index.js';
 import { drainOutbox, queueForOsf } from '../../osf/index.js';
@@ -12,9 +12,14 @@ export const hourlyCommand: Command = {
   summary: 'Ingest the spool and publish every ready hour (server 1)',
   usage: 'sampled-stream hourly [--hour YYYY-MM-DDTHH] [--include-late] [--now ISO]',
   options: {
-    hour: { type: 'string' },
-    'include-late': { type: 'boolean' },
-    now: { type: 'string' },
+    hour: {
+      type: 'string',
+      valueName: 'YYYY-MM-DDTHH',
+      description: '(re)publish this UTC hour now, ready or not',
+      defaultText: 'every ready hour',
+    },
+    'include-late': { type: 'boolean', description: "with --hour: replay the hour's late tweets (late/<hour>/) into it" },
+    now: { type: 'string', valueName: 'ISO', description: 'behave as if it were this time, for catch-up, replays and tests', defaultText: 'the current time' },
   },
   async run(ctx) {
     refuseRoot(ctx, 'hourly');
@@ -38,7 +43,7 @@ export const hourlyCommand: Command = {
         `current value is "${settings.server}"`;
       throw new ConfigError(ctx.configPath, [{ key: 'server', message }]);
     }
-    const root = createLogger();
+    const root = createCommandLogger(ctx);
     const log = root.child({ stage: 'hourly' });
     const clock = nowMs === undefined ? systemClock : fixedClock(nowMs);
     await runHourly({ settings, clock, log, onPublished: queueForOsf(settings, clock) }, { hour, includeLate });

@@ -1,7 +1,7 @@
 import { ConfigError, loadSettings, type Settings } from '../../config/index.js';
 import { daemonStoppedMail, mailerFor, testMail, unitFailedMail, type OutgoingMail } from '../../notify/index.js';
 import { systemClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logger.js';
+import { createCommandLogger } from '../../platform/logger.js';
 import { readStreamState } from '../../contracts/index.js';
 import { refuseRoot, stringOption, UsageError, type Command, type CommandContext } from '../command.js';
 
@@ -38,13 +38,17 @@ export const notifyCommand: Command = {
   summary: 'Send a one-off notification (daemon-stopped, unit-failed, test)',
   usage:
     'sampled-stream notify daemon-stopped --result R --status S | notify unit-failed --unit U | notify test [--config FILE]',
-  options: { result: { type: 'string' }, status: { type: 'string' }, unit: { type: 'string' } },
+  options: {
+    result: { type: 'string', valueName: 'R', description: "daemon-stopped: systemd's $SERVICE_RESULT; 'success' sends nothing" },
+    status: { type: 'string', valueName: 'S', description: "daemon-stopped: systemd's $EXIT_STATUS", defaultText: 'unknown' },
+    unit: { type: 'string', valueName: 'U', description: 'unit-failed: the failed unit (%i of sampled-stream-notify@.service)' },
+  },
   allowPositionals: true,
   async run(ctx) {
     const event = eventOf(ctx);
     refuseRoot(ctx, 'notify');
     const settings = await loadSettings(ctx.configPath, 'any');
-    const log = createLogger().child({ stage: 'notify', server: settings.server, event });
+    const log = createCommandLogger(ctx).child({ stage: 'notify', server: settings.server, event });
     const mail = await mailFor(ctx, event, settings);
     if (mail === null) {
       log.info('daemon stopped cleanly; no mail');

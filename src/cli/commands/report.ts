@@ -2,7 +2,7 @@ import { assertSecretFiles, loadSettings } from '../../config/index.js';
 import { hoursOfLabelDay } from '../../contracts/index.js';
 import { mailerFor, runDailyReport } from '../../notify/index.js';
 import { systemClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logger.js';
+import { createCommandLogger } from '../../platform/logger.js';
 import { refuseRoot, stringOption, timeOption, UsageError, type Command, type CommandContext } from '../command.js';
 
 function dayOption(ctx: CommandContext): string | undefined {
@@ -22,10 +22,10 @@ export const reportCommand: Command = {
   summary: 'Send (or write) the daily report email',
   usage: 'sampled-stream report [--day YYYY-MM-DD] [--dry-run --out DIR] [--now ISO] [--config FILE]',
   options: {
-    day: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    out: { type: 'string' },
-    now: { type: 'string' },
+    day: { type: 'string', valueName: 'YYYY-MM-DD', description: 'label date to report on', defaultText: 'the previous label date' },
+    'dry-run': { type: 'boolean', description: 'write the report to --out instead of mailing it' },
+    out: { type: 'string', valueName: 'DIR', description: 'with --dry-run: folder for the .eml and .html files' },
+    now: { type: 'string', valueName: 'ISO', description: 'behave as if it were this time', defaultText: 'the current time' },
   },
   async run(ctx) {
     const day = dayOption(ctx);
@@ -38,7 +38,7 @@ export const reportCommand: Command = {
     refuseRoot(ctx, 'report');
     const settings = await loadSettings(ctx.configPath, 'report');
     await assertSecretFiles(settings, 'report');
-    const log = createLogger(dryRun ? { level: 'warn' } : {}).child({ stage: 'report', server: settings.server });
+    const log = createCommandLogger(ctx, dryRun ? { level: 'warn' } : {}).child({ stage: 'report', server: settings.server });
     if (!dryRun && !settings.email.enabled) {
       ctx.stdout.write('email is disabled (email.enabled is false): nothing sent; use --dry-run --out DIR to see the report\n');
       return 0;

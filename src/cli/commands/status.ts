@@ -6,7 +6,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'Show the health of this server (exit 0 whenever the settings could be read)',
   usage: 'sampled-stream status [--json] [--config FILE]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'print the status as JSON ("ok", "reasons" and the figures)' } },
   async run(ctx) {
     const settings = await loadSettings(ctx.configPath, 'any');
     const report = await collectStatus(settings, Date.now());

@@ -1,6 +1,6 @@
 import { assertSecretFiles, loadSettings } from '../../config/index.js';
 import { systemClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logger.js';
+import { createCommandLogger } from '../../platform/logger.js';
 import { drainOutbox } from '../../osf/index.js';
 import { refuseRoot, type Command } from '../command.js';
 
@@ -18,7 +18,7 @@ export const uploadCommand: Command = {
       return 0;
     }
     await assertSecretFiles(settings, 'upload');
-    const log = createLogger({ destination: ctx.stderr }).child({ stage: 'upload' });
+    const log = createCommandLogger(ctx).child({ stage: 'upload' });
     const result = await drainOutbox({ settings, clock: systemClock, log, retryNow: true });
     for (const alert of result.alerts) ctx.stdout.write(`alert ${alert.condition}: ${alert.message}\n`);
     ctx.stdout.write(`upload: ${result.uploaded.length} uploaded, ${result.failed} failed, ${result.pending} pending\n`);

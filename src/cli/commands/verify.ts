@@ -1,6 +1,6 @@
 import { loadSettings } from '../../config/index.js';
 import { systemClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logger.js';
+import { createCommandLogger } from '../../platform/logger.js';
 import { formatProblem, verifyVault } from '../../verify/index.js';
 import { refuseRoot, stringOption, UsageError, type Command } from '../command.js';
 
@@ -9,7 +9,7 @@ export const verifyCommand: Command = {
   name: 'verify',
   summary: 'Verify vault files: xz -t, SHA256SUMS and the hashes on OSF',
   usage: 'sampled-stream verify [--day YYYY-MM-DD] [--config FILE]',
-  options: { day: { type: 'string' } },
+  options: { day: { type: 'string', valueName: 'YYYY-MM-DD', description: 'verify only this day folder of the vault', defaultText: 'every day' } },
   async run(ctx) {
     // Refused as root: verify updates the OSF folder cache, which the service user must keep owning.
     refuseRoot(ctx, 'verify');
@@ -18,7 +18,7 @@ export const verifyCommand: Command = {
       throw new UsageError(`Option --day must be a date like 2026-11-22: got "${day}"`);
     }
     const settings = await loadSettings(ctx.configPath, 'upload');
-    const log = createLogger({ destination: ctx.stderr, level: 'warn' }).child({ stage: 'verify' });
+    const log = createCommandLogger(ctx, { level: 'warn' }).child({ stage: 'verify' });
     const report = await verifyVault({ settings, clock: systemClock, log }, { day });
     for (const problem of report.problems) ctx.stdout.write(`${formatProblem(problem)}\n`);
     const osf = settings.osf.enabled ? ', OSF hashes compared' : ', OSF disabled';

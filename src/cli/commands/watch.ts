@@ -1,7 +1,7 @@
 import { assertSecretFiles, loadSettings } from '../../config/index.js';
 import { mailerFor, measureClockSkew, observeConditions, runWatch } from '../../notify/index.js';
 import { systemClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logger.js';
+import { createCommandLogger } from '../../platform/logger.js';
 import { refuseRoot, timeOption, type Command } from '../command.js';
 
 const SKEW_TIMEOUT_MS = 5_000;
@@ -11,13 +11,15 @@ export const watchCommand: Command = {
   name: 'watch',
   summary: 'Evaluate every alert condition once',
   usage: 'sampled-stream watch [--now ISO] [--config FILE]',
-  options: { now: { type: 'string' } },
+  options: {
+    now: { type: 'string', valueName: 'ISO', description: 'evaluate as if it were this time (skips the clock-skew check)', defaultText: 'the current time' },
+  },
   async run(ctx) {
     const fixedNowMs = timeOption(ctx.values, 'now');
     refuseRoot(ctx, 'watch');
     const settings = await loadSettings(ctx.configPath, 'watch');
     await assertSecretFiles(settings, 'watch');
-    const log = createLogger().child({ stage: 'watch', server: settings.server });
+    const log = createCommandLogger(ctx).child({ stage: 'watch', server: settings.server });
     const nowMs = fixedNowMs ?? systemClock.now();
     // With --now our clock is not the real one, so a skew against the X API would be meaningless.
     const measureSkew = () =>
