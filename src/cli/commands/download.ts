@@ -34,26 +34,30 @@ export const downloadCommand: Command = {
     'sampled-stream download --from YYYY-MM-DDTHH [--to YYYY-MM-DDTHH] --out DIR [--osf-project ID] ' +
     '[--osf-base-url URL] [--osf-token-file FILE] [--timezone ZONE] [--config FILE]',
   options: {
-    from: { type: 'string', description: 'first hour to download, a UTC hour as YYYY-MM-DDTHH' },
-    to: { type: 'string', description: 'last hour to download (inclusive), a UTC hour', defaultText: 'the --from hour' },
-    out: { type: 'string', description: 'folder to download into; files go to DIR/YYYY-MM-DD/ by label date' },
+    from: { type: 'string', valueName: 'HOUR', description: 'first hour to download, a UTC hour as YYYY-MM-DDTHH' },
+    to: { type: 'string', valueName: 'HOUR', description: 'last hour to download (inclusive), a UTC hour', defaultText: 'the --from hour' },
+    out: { type: 'string', valueName: 'DIR', description: 'folder to download into; files go to DIR/YYYY-MM-DD/ by label date' },
     'osf-project': {
       type: 'string',
+      valueName: 'ID',
       description: "the OSF project's ID, the 5 characters in its address osf.io/<ID>/",
       defaultText: 'osf.project_id of --config',
     },
     'osf-base-url': {
       type: 'string',
+      valueName: 'URL',
       description: 'the WaterButler files API',
       defaultText: `osf.base_url of --config, else ${DEFAULT_BASE_URL}`,
     },
     'osf-token-file': {
       type: 'string',
+      valueName: 'FILE',
       description: 'file (chmod 600) holding an OSF personal access token, needed only for a private project',
       defaultText: 'osf.token_file of --config, else none (public project)',
     },
     timezone: {
       type: 'string',
+      valueName: 'ZONE',
       description: "time zone of the file labels, the publisher's hourly.output_timezone (see the project's description)",
       defaultText: 'hourly.output_timezone of --config, else UTC',
     },
