@@ -86,7 +86,7 @@ describe('hourly robustness (DESIGN 3, 6)', () => {
       assert.equal(result.skipped, true);
       const run = cli(['--config', configPath]);
       assert.equal(run.status, 0);
-      assert.match(run.stdout, /another hourly run is active/);
+      assert.match(run.stderr, /another hourly run is active/);
     } finally {
       await lock.release();
     }
