@@ -109,6 +109,29 @@ describe('drainOutbox() against the fake OSF', () => {
     assert.equal(r.requests().some((q) => q.method === 'GET'), false, 'no folder is listed');
   });
 
+  it('versions an existing name whose upload ends in a connection reset instead of 409, never creating it twice', async () => {
+    const r = await rig({ resetOnExistingName: true });
+    await r.queue(IDS, 'ids v1\n');
+    await r.drain();
+    const before = r.requests().length;
+    await r.queue(IDS, 'ids v2\n');
+    const result = await r.drain();
+    assert.deepEqual({ uploaded: result.uploaded, failed: result.failed, pending: result.pending }, { uploaded: [IDS], failed: 0, pending: 0 });
+    const dayFolder = JSON.parse(await readFile(join(r.stateDir, 'osf-folders.json'), 'utf8')) as { folders: Record<string, string> };
+    const dayId = dayFolder.folders[DAY]!;
+    assert.deepEqual(
+      r.requests().slice(before).map((q) => `${q.method} ${q.status} ${q.path.replace(/[0-9a-f]{24}/g, (id) => (id === dayId ? 'DAY' : 'ID'))}`),
+      ['PUT 0 /DAY/?kind=file&name=2026-11-22_06_IDs.txt.xz', 'GET 200 /DAY/', 'PUT 200 /ID?kind=file'],
+    );
+    assert.deepEqual(r.osf.files().get(`/${IDS}`)?.map((v) => v.bytes.toString()), ['ids v1\n', 'ids v2\n']);
+    const listing = await fetch(`${r.osf.url}/v1/resources/${r.osf.projectId}/providers/osfstorage/${dayId}/`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const names = ((await listing.json()) as { data: Array<{ attributes: { name: string } }> }).data.map((e) => e.attributes.name);
+    assert.deepEqual(names, ['2026-11-22_06_IDs.txt.xz'], 'one file of that name in the day folder');
+    assert.ok(r.sink.lines().some((l) => l.msg === 'no answer from OSF to creating the file; looking for it in its folder'));
+  });
+
   it('resolves an existing folder (409) by listing only its parent, once', async () => {
     const r = await rig();
     const year = await osfPut(r.osf, '/?kind=folder&name=2026');
