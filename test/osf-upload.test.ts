@@ -3,7 +3,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startFakeOsf, type FakeOsf, type FakeOsfOptions } from '../src/emulator/osf-server.js';
-import { drainOutbox, enqueueUploads, readOutboxStatus } from '../src/osf/index.js';
+import { drainOutbox, enqueueUploads, queueForOsf, readOutboxStatus } from '../src/osf/index.js';
+import { fixedClock } from '../src/platform/clock.js';
 import type { Settings } from '../src/config/index.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { logSink, type LogSink } from './helpers/log-sink.js';
@@ -252,6 +253,27 @@ describe('drainOutbox() against the fake OSF', () => {
     assert.match(status.pending[0]!.localPath, /amended\.txt$/);
     await r.drain();
     assert.deepEqual(r.osf.files().get(`/${IDS}`)?.map((v) => v.bytes.toString()), ['amended\n']);
+  });
+
+  it('keeps and sends in queue order the entries of a publish and an amendment queued in the same millisecond', async () => {
+    const r = await rig();
+    const sameMs = fixedClock(r.clock.now());
+    const queue = queueForOsf(r.settings, sameMs)!;
+    const vaultDay = join(r.settings.paths.vault, '2026-11-22');
+    const publication = async (hour: string) => {
+      const files = { ids: `2026-11-22_${hour}_IDs.txt.xz`, report: '2026-11-22_report.txt', sums: '2026-11-22_SHA256SUMS' };
+      for (const name of Object.values(files)) await writeFile(join(vaultDay, name), `${name} after hour ${hour}\n`);
+      const request = (name: string) => ({ localPath: join(vaultDay, name), remotePath: `${DAY}/${name}` });
+      await queue({ ids: request(files.ids), report: request(files.report), sums: request(files.sums) });
+    };
+    await publication('03');
+    await publication('02');
+    const queued = (await readOutboxStatus(r.stateDir)).pending.map((e) => e.remotePath.split('/').at(-1));
+    assert.deepEqual(queued, ['2026-11-22_03_IDs.txt.xz', '2026-11-22_02_IDs.txt.xz', '2026-11-22_report.txt', '2026-11-22_SHA256SUMS']);
+    await r.drain();
+    const sent = r.requests().filter((q) => q.path.includes('kind=file&name=')).map((q) => /name=(.*)$/.exec(q.path)![1]);
+    assert.deepEqual(sent, queued);
+    assert.deepEqual(r.osf.files().get(`/${DAY}/2026-11-22_SHA256SUMS`)?.map((v) => v.bytes.toString()), ['2026-11-22_SHA256SUMS after hour 02\n']);
   });
 
   it('refuses a remote path that is not a folder path plus a file name', async () => {
