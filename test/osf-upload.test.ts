@@ -3,7 +3,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startFakeOsf, type FakeOsf, type FakeOsfOptions } from '../src/emulator/osf-server.js';
-import { drainOutbox, enqueueUploads, readOutboxStatus } from '../src/osf/index.js';
+import { drainOutbox, enqueueUploads, queueForOsf, readOutboxStatus } from '../src/osf/index.js';
+import { fixedClock } from '../src/platform/clock.js';
 import type { Settings } from '../src/config/index.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { logSink, type LogSink } from './helpers/log-sink.js';
@@ -107,6 +108,29 @@ describe('drainOutbox() against the fake OSF', () => {
     assert.deepEqual((await r.drain()).uploaded, [IDS]);
     assert.deepEqual(r.osf.files().get(`/${IDS}`)?.map((v) => v.bytes.toString()), ['ids v1\n', 'ids v2\n']);
     assert.equal(r.requests().some((q) => q.method === 'GET'), false, 'no folder is listed');
+  });
+
+  it('versions an existing name whose upload ends in a connection reset instead of 409, never creating it twice', async () => {
+    const r = await rig({ resetOnExistingName: true });
+    await r.queue(IDS, 'ids v1\n');
+    await r.drain();
+    const before = r.requests().length;
+    await r.queue(IDS, 'ids v2\n');
+    const result = await r.drain();
+    assert.deepEqual({ uploaded: result.uploaded, failed: result.failed, pending: result.pending }, { uploaded: [IDS], failed: 0, pending: 0 });
+    const dayFolder = JSON.parse(await readFile(join(r.stateDir, 'osf-folders.json'), 'utf8')) as { folders: Record<string, string> };
+    const dayId = dayFolder.folders[DAY]!;
+    assert.deepEqual(
+      r.requests().slice(before).map((q) => `${q.method} ${q.status} ${q.path.replace(/[0-9a-f]{24}/g, (id) => (id === dayId ? 'DAY' : 'ID'))}`),
+      ['PUT 0 /DAY/?kind=file&name=2026-11-22_06_IDs.txt.xz', 'GET 200 /DAY/', 'PUT 200 /ID?kind=file'],
+    );
+    assert.deepEqual(r.osf.files().get(`/${IDS}`)?.map((v) => v.bytes.toString()), ['ids v1\n', 'ids v2\n']);
+    const listing = await fetch(`${r.osf.url}/v1/resources/${r.osf.projectId}/providers/osfstorage/${dayId}/`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const names = ((await listing.json()) as { data: Array<{ attributes: { name: string } }> }).data.map((e) => e.attributes.name);
+    assert.deepEqual(names, ['2026-11-22_06_IDs.txt.xz'], 'one file of that name in the day folder');
+    assert.ok(r.sink.lines().some((l) => l.msg === 'no answer from OSF to creating the file; looking for it in its folder'));
   });
 
   it('resolves an existing folder (409) by listing only its parent, once', async () => {
@@ -229,6 +253,27 @@ describe('drainOutbox() against the fake OSF', () => {
     assert.match(status.pending[0]!.localPath, /amended\.txt$/);
     await r.drain();
     assert.deepEqual(r.osf.files().get(`/${IDS}`)?.map((v) => v.bytes.toString()), ['amended\n']);
+  });
+
+  it('keeps and sends in queue order the entries of a publish and an amendment queued in the same millisecond', async () => {
+    const r = await rig();
+    const sameMs = fixedClock(r.clock.now());
+    const queue = queueForOsf(r.settings, sameMs)!;
+    const vaultDay = join(r.settings.paths.vault, '2026-11-22');
+    const publication = async (hour: string) => {
+      const files = { ids: `2026-11-22_${hour}_IDs.txt.xz`, report: '2026-11-22_report.txt', sums: '2026-11-22_SHA256SUMS' };
+      for (const name of Object.values(files)) await writeFile(join(vaultDay, name), `${name} after hour ${hour}\n`);
+      const request = (name: string) => ({ localPath: join(vaultDay, name), remotePath: `${DAY}/${name}` });
+      await queue({ ids: request(files.ids), report: request(files.report), sums: request(files.sums) });
+    };
+    await publication('03');
+    await publication('02');
+    const queued = (await readOutboxStatus(r.stateDir)).pending.map((e) => e.remotePath.split('/').at(-1));
+    assert.deepEqual(queued, ['2026-11-22_03_IDs.txt.xz', '2026-11-22_02_IDs.txt.xz', '2026-11-22_report.txt', '2026-11-22_SHA256SUMS']);
+    await r.drain();
+    const sent = r.requests().filter((q) => q.path.includes('kind=file&name=')).map((q) => /name=(.*)$/.exec(q.path)![1]);
+    assert.deepEqual(sent, queued);
+    assert.deepEqual(r.osf.files().get(`/${DAY}/2026-11-22_SHA256SUMS`)?.map((v) => v.bytes.toString()), ['2026-11-22_SHA256SUMS after hour 02\n']);
   });
 
   it('refuses a remote path that is not a folder path plus a file name', async () => {

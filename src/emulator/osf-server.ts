@@ -20,6 +20,11 @@ export interface FakeOsfOptions {
   projectId?: string;
   /** Storage quota over all stored versions; an upload beyond it gets 507. @default Infinity */
   quotaBytes?: number;
+  /**
+   * Answer an upload by name of a file that already exists by resetting the connection (socket.destroy)
+   * instead of 409, as a proxy in front of WaterButler may do. @default false
+   */
+  resetOnExistingName?: boolean;
   /** Delay before every response. @default 0 */
   delayMs?: number;
   /** Also mirror the latest version of every file to `<storageDir>/<materialized path>` (the demo's output). */
@@ -46,10 +51,12 @@ export interface FakeOsf {
   storeFile(materializedPath: string, bytes: Buffer): Promise<void>;
   /** Stored files by materialized path, e.g. '/2026/11/22/2026-11-22_06_IDs.txt.xz' -> versions (bytes, sha256, md5). */
   files(): Map<string, Array<{ bytes: Buffer; sha256: string; md5: string }>>;
+  /** Every request with its status (0: the connection was reset). */
   requestLog(): Array<{ method: string; path: string; status: number }>;
 }
 
 interface Reply {
+  /** 0: reset the connection instead of answering. */
   status: number;
   json?: unknown;
   bytes?: Buffer;
@@ -66,6 +73,8 @@ const SIGNED_PATH = /^\/signed\/([0-9a-f]+)\/(\d+)$/;
 function errorReply(status: number, message: string, headers?: Record<string, string>): Reply {
   return { status, json: { code: status, message }, headers };
 }
+
+const CONNECTION_RESET: Reply = { status: 0 };
 
 function conflict(name: string, data: unknown): Reply {
   return {
@@ -106,7 +115,7 @@ function corrupted(bytes: Buffer): Buffer {
 
 /** Starts the fake OSF on loopback: WaterButler's paths, status codes and JSON shapes, storage in memory. */
 export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOsf> {
-  const { port = 0, host = '127.0.0.1', token = null, projectId = 'abc12', quotaBytes = Infinity, delayMs = 0, publicRead = false } = options;
+  const { port = 0, host = '127.0.0.1', token = null, projectId = 'abc12', quotaBytes = Infinity, delayMs = 0, publicRead = false, resetOnExistingName = false } = options;
   const storage = new OsfStorage(() => Date.now());
   const faults: number[] = [];
   const corruptions = new Map<string, number>();
@@ -144,7 +153,7 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
     }
     if (headers['content-length'] === undefined) return errorReply(411, 'Content-Length is required for file uploads');
     const existing = storage.child(folder.id, name, 'file');
-    if (existing) return conflict(name, fileEntity(context, existing));
+    if (existing) return resetOnExistingName ? CONNECTION_RESET : conflict(name, fileEntity(context, existing));
     if (overQuota(body.length)) return errorReply(507, 'The quota on this osfstorage project has been exceeded');
     const file = storage.createFile(folder.id, name, body);
     await mirror(file);
@@ -241,6 +250,11 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
     const body = await readBody(req);
     const reply = await route(req, body);
     if (delayMs > 0) await sleep(delayMs);
+    log.push({ method: req.method ?? '', path: req.url ?? '', status: reply.status });
+    if (reply === CONNECTION_RESET) {
+      req.socket.destroy();
+      return;
+    }
     const payload = reply.bytes ?? Buffer.from(reply.json === undefined ? '' : JSON.stringify(reply.json));
     res.writeHead(reply.status, {
       'content-type': 'application/json; charset=UTF-8',
@@ -248,7 +262,6 @@ export async function startFakeOsf(options: FakeOsfOptions = {}): Promise<FakeOs
       ...reply.headers,
       'content-length': String(payload.length),
     });
-    log.push({ method: req.method ?? '', path: req.url ?? '', status: reply.status });
     if (reply.dropAfter === undefined) res.end(payload);
     else res.write(payload.subarray(0, reply.dropAfter), () => res.destroy());
   }

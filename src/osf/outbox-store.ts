@@ -9,6 +9,8 @@ import { readTextIfExists } from '../platform/read-text-if-exists.js';
 const entrySchema = z.object({
   format_version: z.literal(1),
   requestId: z.string(),
+  // Entries written before sequences existed sort first, by their enqueue time.
+  sequence: z.number().int().min(0).default(0),
   remotePath: z.string(),
   localPath: z.string(),
   enqueuedAt: z.string(),
@@ -18,8 +20,12 @@ const entrySchema = z.object({
   firstFailureAt: z.string().nullable(),
 });
 
-/** An outbox entry as stored: `requestId` changes with every enqueue, so a drain can tell an amendment. */
-export type StoredEntry = OutboxEntry & { requestId: string };
+/**
+ * An outbox entry as stored: `requestId` changes with every enqueue, so a drain can tell an amendment;
+ * `sequence` grows with every enqueue, so entries queued in the same millisecond (a fixed `--now` clock,
+ * a publish and its amendment) are still sent in the order they were queued.
+ */
+export type StoredEntry = OutboxEntry & { requestId: string; sequence: number };
 
 const alertSchema = z.object({
   condition: z.enum(['osf-auth', 'osf-quota', 'osf-failing']),
@@ -77,7 +83,7 @@ export async function readEntry(stateDir: string, remotePath: string): Promise<S
   return text === null ? null : parseEntry(path, text);
 }
 
-/** Every stored entry, oldest enqueue first; temporary dot-files are skipped. */
+/** Every stored entry in the order queued (by sequence); temporary dot-files are skipped. */
 export async function readEntries(stateDir: string): Promise<StoredEntry[]> {
   const dir = outboxDir(stateDir);
   const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
@@ -89,7 +95,9 @@ export async function readEntries(stateDir: string): Promise<StoredEntry[]> {
     const text = await readTextIfExists(join(dir, name));
     if (text !== null) entries.push(parseEntry(join(dir, name), text));
   }
-  return entries.sort((a, b) => a.enqueuedAt.localeCompare(b.enqueuedAt) || a.remotePath.localeCompare(b.remotePath));
+  return entries.sort(
+    (a, b) => a.sequence - b.sequence || a.enqueuedAt.localeCompare(b.enqueuedAt) || a.remotePath.localeCompare(b.remotePath),
+  );
 }
 
 /** Writes an entry atomically, replacing any entry for the same remote path. */

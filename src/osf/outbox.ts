@@ -30,15 +30,18 @@ function iso(ms: number): string {
 }
 
 /**
- * Queues uploads in `<state>/outbox/`, one atomically written file per remote path. A request for a path
- * already queued replaces that entry (an amendment) but keeps its failure history and backoff.
+ * Queues uploads in `<state>/outbox/`, one atomically written file per remote path, each after every entry
+ * already queued. A request for a path already queued replaces that entry (an amendment) and moves it to
+ * the end, but keeps its failure history and backoff.
  */
 export async function enqueueUploads(stateDir: string, requests: readonly UploadRequest[], nowMs: number): Promise<void> {
+  for (const request of requests) splitRemotePath(request.remotePath);
+  let sequence = Math.max(0, ...(await readEntries(stateDir)).map((entry) => entry.sequence));
   for (const request of requests) {
-    splitRemotePath(request.remotePath);
     const previous = await readEntry(stateDir, request.remotePath);
     await writeEntry(stateDir, {
       requestId: newRequestId(),
+      sequence: ++sequence,
       remotePath: request.remotePath,
       localPath: resolve(request.localPath),
       enqueuedAt: iso(nowMs),
@@ -51,7 +54,7 @@ export async function enqueueUploads(stateDir: string, requests: readonly Upload
 }
 
 function publicEntry(entry: StoredEntry): OutboxEntry {
-  const { requestId: _requestId, ...rest } = entry;
+  const { requestId: _requestId, sequence: _sequence, ...rest } = entry;
   return rest;
 }
 

@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planUpload, type UploadPlan, type UploadResponse } from './plan-upload.js';
+import { planUpload, type UploadPlan, type UploadResponse, type UploadStep } from './plan-upload.js';
 
 const LOCAL = 'a'.repeat(64);
 const OTHER = 'b'.repeat(64);
 const LINK = 'https://files.osf.io/v1/resources/abc12/providers/osfstorage/f1?kind=file';
 
-function response(status: number, sha256: string | null = null, uploadUrl: string | null = null, retryAfterMs: number | null = null): UploadResponse {
-  return { status, entity: sha256 === null && uploadUrl === null ? null : { sha256, uploadUrl }, retryAfterMs };
+function response(
+  status: number,
+  sha256: string | null = null,
+  uploadUrl: string | null = null,
+  retryAfterMs: number | null = null,
+  step: UploadStep = 'create',
+): UploadResponse {
+  return { step, status, entity: sha256 === null && uploadUrl === null ? null : { sha256, uploadUrl }, retryAfterMs };
 }
 
 const cases: Array<{ name: string; response: UploadResponse | null; expected: UploadPlan['action']; condition?: string; retryAfterMs?: number | null }> = [
@@ -24,7 +30,13 @@ const cases: Array<{ name: string; response: UploadResponse | null; expected: Up
   { name: '502 -> retry', response: response(502), expected: 'retry', retryAfterMs: null },
   { name: '503 -> retry', response: response(503), expected: 'retry', retryAfterMs: null },
   { name: '429 keeps Retry-After', response: response(429, null, null, 30_000), expected: 'retry', retryAfterMs: 30_000 },
-  { name: 'network error (status 0) -> retry', response: response(0), expected: 'retry', retryAfterMs: null },
+  { name: 'no answer to a create (connection reset) -> list the folder', response: response(0), expected: 'list' },
+  { name: 'listing holds the file -> new version', response: response(200, OTHER, LINK, null, 'list'), expected: 'new-version' },
+  { name: 'listing without the file -> retry', response: response(200, null, null, null, 'list'), expected: 'retry', retryAfterMs: null },
+  { name: 'listing failed (no answer) -> retry', response: response(0, null, null, null, 'list'), expected: 'retry', retryAfterMs: null },
+  { name: 'listing 404 -> retry', response: response(404, null, null, null, 'list'), expected: 'retry' },
+  { name: 'no answer to a new version -> retry', response: response(0, null, null, null, 'new-version'), expected: 'retry', retryAfterMs: null },
+  { name: '200 new version with another sha256 -> retry', response: response(200, OTHER, null, null, 'new-version'), expected: 'retry' },
   { name: '404 -> retry', response: response(404), expected: 'retry' },
 ];
 

@@ -1,7 +1,14 @@
+/** The request an UploadResponse answers: create by name, list the target folder, or version an existing file. */
+export type UploadStep = 'create' | 'list' | 'new-version';
+
 /** What the client saw for one WaterButler request; status 0 means no HTTP answer (network error, timeout). */
 export interface UploadResponse {
+  step: UploadStep;
   status: number;
-  /** sha256 and upload link of the file entity in the body (201/200, or the existing file in a 409). */
+  /**
+   * sha256 and upload link of the file entity in the body (201/200, or the existing file in a 409), or of
+   * the file of that name in a folder listing (step 'list').
+   */
   entity: { sha256: string | null; uploadUrl: string | null } | null;
   /** From a Retry-After header, if any. */
   retryAfterMs: number | null;
@@ -13,6 +20,7 @@ export type OsfBlockingCondition = 'osf-auth' | 'osf-quota';
 /** The next step of one upload. */
 export type UploadPlan =
   | { action: 'create' }
+  | { action: 'list' }
   | { action: 'new-version'; uploadUrl: string }
   | { action: 'done' }
   | { action: 'retry'; reason: string; retryAfterMs: number | null }
@@ -45,10 +53,18 @@ export function classifyFailure(response: Pick<UploadResponse, 'status' | 'retry
 /**
  * Decides the next step of an upload from the last response, DESIGN 7: nothing yet -> create; 409 with the
  * existing file -> new version at its upload link; 201/200 -> done only if OSF's sha256 equals ours.
+ * A create that got no answer (OSF may reset the connection instead of answering 409 for an existing name,
+ * or the 201 was lost) is followed by one listing of the target folder: the file found there gets a new
+ * version, so a name is never created twice.
  */
 export function planUpload(localSha256: string, response: UploadResponse | null): UploadPlan {
   if (response === null) return { action: 'create' };
-  const { status, entity } = response;
+  const { step, status, entity } = response;
+  if (step === 'create' && status === 0) return { action: 'list' };
+  if (step === 'list' && status === 200) {
+    if (entity?.uploadUrl) return { action: 'new-version', uploadUrl: entity.uploadUrl };
+    return { action: 'retry', reason: 'no answer from OSF to creating the file, and its folder does not list it', retryAfterMs: null };
+  }
   if (status === 200 || status === 201) {
     const remote = entity?.sha256 ?? null;
     if (remote === localSha256) return { action: 'done' };

@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from '../platform/logger.js';
 import type { FolderCache } from './folder-cache.js';
 import { OsfRequestError } from './osf-request-error.js';
-import { classifyFailure, planUpload, type UploadPlan, type UploadResponse } from './plan-upload.js';
+import { classifyFailure, planUpload, type UploadPlan, type UploadResponse, type UploadStep } from './plan-upload.js';
 import { resolveFolder } from './remote-folders.js';
 import { splitRemotePath } from './remote-path.js';
 import type { UploadRequest } from './outbox-types.js';
-import { parseEntityBody } from './waterbutler-entity.js';
+import { parseEntityBody, parseListingBody, type OsfEntity } from './waterbutler-entity.js';
 import type { WaterButler, WaterButlerResult } from './waterbutler.js';
 
 /** What is needed to upload one file. */
@@ -20,16 +20,30 @@ export interface UploadFileDeps {
 /** How one upload ended: done, or the failure plan (retry later, or alert). */
 export type UploadOutcome = Extract<UploadPlan, { action: 'done' | 'retry' | 'alert' }>;
 
-/** create, then (after a 409) new version: more requests than that mean a misbehaving server. */
-const MAX_REQUESTS = 2;
+/**
+ * create, (after no answer) list the folder, then (after a 409 or a listing with the file) new version:
+ * more requests than that mean a misbehaving server.
+ */
+const MAX_REQUESTS = 3;
 
-function toResponse(result: WaterButlerResult): UploadResponse {
-  const entity = result.status === 200 || result.status === 201 || result.status === 409 ? parseEntityBody(result.body) : null;
-  return {
-    status: result.status,
-    entity: entity && entity.kind === 'file' ? { sha256: entity.sha256, uploadUrl: entity.uploadUrl } : null,
-    retryAfterMs: result.retryAfterMs,
-  };
+function fileOf(entity: OsfEntity | undefined | null): UploadResponse['entity'] {
+  return entity && entity.kind === 'file' ? { sha256: entity.sha256, uploadUrl: entity.uploadUrl } : null;
+}
+
+function toResponse(step: UploadStep, result: WaterButlerResult, name: string): UploadResponse {
+  const { status, retryAfterMs } = result;
+  if (step === 'list') {
+    const listed = (status === 200 ? parseListingBody(result.body) : null) ?? [];
+    return { step, status, entity: fileOf(listed.find((e) => e.kind === 'file' && e.name === name)), retryAfterMs };
+  }
+  const entity = status === 200 || status === 201 || status === 409 ? parseEntityBody(result.body) : null;
+  return { step, status, entity: fileOf(entity), retryAfterMs };
+}
+
+function send(client: WaterButler, plan: Extract<UploadPlan, { action: UploadStep }>, folderId: string, name: string, bytes: Buffer): Promise<WaterButlerResult> {
+  if (plan.action === 'create') return client.uploadNew(folderId, name, bytes);
+  if (plan.action === 'list') return client.listFolder(folderId);
+  return client.uploadVersion(plan.uploadUrl, bytes);
 }
 
 async function readLocal(localPath: string): Promise<Buffer | UploadOutcome> {
@@ -62,7 +76,7 @@ async function uploadPass(
   for (let requests = 0; ; requests++) {
     const plan = planUpload(localSha256, response);
     if (plan.action === 'done' || plan.action === 'retry' || plan.action === 'alert') {
-      if (plan.action === 'retry' && (response?.status === 200 || response?.status === 201)) {
+      if (plan.action === 'retry' && response?.step !== 'list' && (response?.status === 200 || response?.status === 201)) {
         log.error({ remotePath, localSha256, remoteSha256: response.entity?.sha256 ?? null }, 'OSF sha256 mismatch after upload');
       }
       return { outcome: plan, notFound: response?.status === 404 };
@@ -71,9 +85,8 @@ async function uploadPass(
       const reason = `no upload result after ${MAX_REQUESTS} requests to OSF`;
       return { outcome: { action: 'retry', reason, retryAfterMs: null }, notFound: false };
     }
-    const result =
-      plan.action === 'create' ? await client.uploadNew(folderId, name, bytes) : await client.uploadVersion(plan.uploadUrl, bytes);
-    response = toResponse(result);
+    if (plan.action === 'list') log.warn({ remotePath }, 'no answer from OSF to creating the file; looking for it in its folder');
+    response = toResponse(plan.action, await send(client, plan, folderId, name, bytes), name);
   }
 }
 
