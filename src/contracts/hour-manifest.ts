@@ -57,7 +57,12 @@ const hourManifestSchema = z.object({
   closed_at: z.string().nullable(),
 }) satisfies z.ZodType<HourManifest>;
 
-const HOUR_MANIFEST_FORMAT: StateFileFormat<HourManifest> = { name: 'hour manifest', version: 1, schema: hourManifestSchema };
+const HOUR_MANIFEST_FORMAT: StateFileFormat<HourManifest> = {
+  name: 'hour manifest',
+  version: 1,
+  schema: hourManifestSchema,
+  whenCorrupt: 'restore it from a backup, or move it away and republish the hour with hourly --hour',
+};
 
 /**
  * Reads an hour's manifest; null when the hour was never published. A corrupt manifest is an error, never read

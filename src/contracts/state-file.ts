@@ -17,6 +17,8 @@ export interface StateFileFormat<T> {
   version: number;
   /** Validates a document of `version` (format_version included). */
   schema: z.ZodType<T>;
+  /** What to do about a corrupt file, for readers that do not repair it. */
+  whenCorrupt?: string;
   /** Turns a document of an older version into one of `version`; without it, older documents only gain the field. */
   migrate?: (doc: Record<string, unknown>, fromVersion: number) => Record<string, unknown>;
 }
@@ -65,8 +67,8 @@ export class NewerStateFileError extends Error {
 
 /** A truncated or garbage state file, seen by a reader that does not repair (`status`, `watch` probes). */
 export class CorruptStateFileError extends Error {
-  constructor(path: string, reason: string) {
-    super(`Cannot read ${path}: ${reason}; the next hourly, sync or stream run moves it aside and starts afresh`);
+  constructor(path: string, reason: string, fix: string) {
+    super(`Cannot read ${path}: ${reason}; ${fix}`);
     this.name = 'CorruptStateFileError';
   }
 }
@@ -106,7 +108,7 @@ export async function readStateFile<T>(path: string, format: StateFileFormat<T>,
   const decoded = decodeStateFile(text, format);
   if (decoded.kind === 'ok') return decoded.value;
   if (decoded.kind === 'newer') throw new NewerStateFileError(path, format.name, decoded.version, format.version);
-  if (repair === undefined) throw new CorruptStateFileError(path, decoded.reason);
+  if (repair === undefined) throw new CorruptStateFileError(path, decoded.reason, format.whenCorrupt ?? 'the process that writes it sets it aside on its next run');
   let movedTo: string;
   try {
     movedTo = await moveFile(path, setAsidePath(path, repair.nowMs));
