@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -8,12 +8,12 @@ import { fixedClock } from '../src/platform/clock.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { acquireLock } from '../src/platform/lock-file.js';
 import { ENOSPC_AT_ENV } from '../src/hourly/crash-point.js';
-import { readManifest } from '../src/contracts/index.js';
+import { readIngestAlerts, readManifest, syncStatePath } from '../src/contracts/index.js';
 import { runHourly } from '../src/hourly/index.js';
 import type { Settings } from '../src/config/index.js';
 import { tempDir } from './helpers/tmp.js';
 import { testSettings } from './helpers/settings.js';
-import { snowflakeId, tweetLine, writeSpoolFile, writeStreamJson } from './helpers/spool-writer.js';
+import { snowflakeId, tweetLine, writeSpoolFile, writeStreamJson, writeSyncStateJson } from './helpers/spool-writer.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const xzcat = (path: string): string => execFileSync('xz', ['-dc', path], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -110,4 +110,34 @@ describe('hourly robustness (DESIGN 3, 6)', () => {
       assert.match(run.stderr, message);
     }
   });
+  const corruptSyncStates: Array<[string, string]> = [
+    ['truncated', '{"format_version": 1, "server": "server2", "sen'],
+    ['garbage', '\u0000\u0000\u0000'],
+    ['a `sent` that is not an object', JSON.stringify({ format_version: 1, server: 'server2', complete_until: null, gaps: [], backlog: { files: 0, bytes: 0, oldest_minute: null }, sent: [], updated_at: '2026-11-22T11:00:00.000Z' })],
+  ];
+  for (const [name, text] of corruptSyncStates) {
+    it(`a ${name} server2/.state/sync-state.json does not fail hourly: set aside with an alert, server 2 data waits as without it`, async () => {
+      const { settings } = await testSettings(await tempDir());
+      const { spool, state } = settings.paths;
+      await writeTweets(settings, 1, 3, 1);
+      const createdAt = '2026-11-22T10:02:00.000Z';
+      const fromServer2 = await writeSpoolFile(spool, 'server2', Date.parse('2026-11-22T10:02:00Z'), [
+        tweetLine({ id: snowflakeId(Date.parse(createdAt), 9), createdAt }, createdAt, 'server2'),
+      ]);
+      await writeStreamJson(state, { watermark: '2026-11-22T11:06:00.000Z' });
+      await mkdir(join(spool, 'server2', '.state'), { recursive: true });
+      await writeFile(syncStatePath(spool), text);
+      const deps = { settings, clock: fixedClock(Date.parse('2026-11-22T11:06:30Z')), log: silentLogger() };
+      const first = await runHourly(deps);
+      assert.deepEqual({ files: first.ingest?.files, deferred: first.ingest?.deferred }, { files: 1, deferred: 1 }, 'server 1 ingested, server 2 waits');
+      const setAside = (await readdir(join(spool, 'server2', '.state'))).filter((n) => n.startsWith('sync-state.json.corrupt-'));
+      assert.equal(setAside.length, 1);
+      const alert = (await readIngestAlerts(state)).events.find((e) => e.kind === 'corrupt-state-file');
+      assert.ok(alert?.path.endsWith(setAside[0]!), 'the alert names where the bytes went');
+      // The next push of server 2 brings a good state: its file is verified and ingested.
+      await writeSyncStateJson(spool, '2026-11-22T11:06:00.000Z', [fromServer2]);
+      const second = await runHourly({ ...deps, clock: fixedClock(Date.parse('2026-11-22T11:07:00Z')) });
+      assert.deepEqual({ files: second.ingest?.files, unverified: second.ingest?.unverified }, { files: 1, unverified: 0 });
+    });
+  }
 });

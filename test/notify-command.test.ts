@@ -1,10 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeJsonAtomic } from '../src/platform/atomic-write.js';
-import { streamStatePath } from '../src/contracts/index.js';
 import { testSettings } from './helpers/settings.js';
 import { makeTestCertificate, mimeHeader, mimeParts, refusedPort, startSmtpServer } from './helpers/smtp.js';
 import { tempDir } from './helpers/tmp.js';
+import { writeStreamJson } from './helpers/spool-writer.js';
 import { runCli } from './helpers/run-cli.js';
 
 process.env.LOG_LEVEL = 'silent';
@@ -18,7 +17,7 @@ async function config(port: number, email: Record<string, unknown> = {}): Promis
   const { configPath, settings } = await testSettings(root, {
     email: { enabled: true, smtp_host: '127.0.0.1', smtp_port: port, ca_file: cert.certFile, from: 's1@example.org', to: ['ops@example.org'], ...email },
   });
-  await writeJsonAtomic(streamStatePath(settings.paths.state), { updated_at: '2026-11-22T10:00:00.000Z', last_message_at: '2026-11-22T09:59:59.000Z', gaps: [] });
+  await writeStreamJson(settings.paths.state, { watermark: '2026-11-22T09:59:59.000Z' });
   return configPath;
 }
 

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startXEmulator, type XEmulatorOptions } from '../src/emulator/index.js';
 import { systemClock, type Clock } from '../src/platform/clock.js';
 import type { Settings } from '../src/config/index.js';
-import { readStreamState } from '../src/contracts/index.js';
+import { readIngestAlerts, readStreamState } from '../src/contracts/index.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { tempDir } from './helpers/tmp.js';
 import { daemonSettings, readSpool, startDaemon, tweetIds, waitFor, type RunningDaemon } from './helpers/stream-harness.js';
@@ -203,7 +203,7 @@ test('two stream daemons on one emulator record the same tweet IDs', async () =>
   assert.ok(b.lines.every((l) => l.line.__meta.server === 'server2'));
 });
 
-test('stream daemon starts with a fresh state when stream.json is unreadable, and refuses a second daemon', async () => {
+test('stream daemon sets an unreadable stream.json aside with an alert, starts with a fresh state, and refuses a second daemon', async () => {
   const emulator = await startXEmulator({ ratePerS: 50, keepaliveS: 0.2 });
   const { settings } = await daemonSettings(await tempDir(), emulator.url);
   await writeFile(join(settings.paths.state, 'stream.json'), '{"format_version": 1, "serv');
@@ -213,7 +213,10 @@ test('stream daemon starts with a fresh state when stream.json is unreadable, an
     const second = startDaemon(settings, systemClock);
     await assert.rejects(second.done, /Cannot take lock .*stream\.lock: held by running process/);
     await waitFor('a fresh stream.json', async () => (await readStreamState(settings.paths.state).catch(() => null))?.connected === true);
-    assert.ok(daemon.sink.lines().some((l) => l.msg === 'cannot read stream.json: starting with a fresh state'));
+    assert.ok(daemon.sink.lines().some((l) => l.msg === 'corrupt state file moved aside, starting from an empty state'));
+    const setAside = (await readdir(settings.paths.state)).filter((name) => name.startsWith('stream.json.corrupt-'));
+    assert.equal(setAside.length, 1, 'the bytes are kept beside the new file');
+    assert.equal((await readIngestAlerts(settings.paths.state)).events[0]?.kind, 'corrupt-state-file');
   } finally {
     await daemon.stop();
     await emulator.close();

@@ -28,14 +28,21 @@ async function writeStream(stateDir: string, updatedMs: number): Promise<void> {
     updated_at: at,
     connected: true,
     last_message_at: at,
+    watermark: at,
+    counters: { messages: 0, tweets: 0, errors: 0, malformed: 0, non_tweet: 0, reconnects: {} },
+    gaps: [],
+    segments: {},
     auth: { state: 'ok' },
     usage_capped_at: null,
   });
 }
 
+/** The sync-state.json fields the conditions do not read. */
+const SYNC_STATE = { format_version: 1, server: 'server2', complete_until: null, gaps: [], sent: {} };
+
 async function writeRemoteSync(spoolDir: string, updatedMs: number): Promise<void> {
   await writeJsonAtomic(syncStatePath(spoolDir), {
-    format_version: 1,
+    ...SYNC_STATE,
     backlog: { files: 0, bytes: 0, oldest_minute: null },
     updated_at: new Date(updatedMs).toISOString(),
   });
@@ -120,7 +127,7 @@ test('watch --now mails an open condition once through real SMTP and keeps alert
   await writeStream(settings.paths.state, now - 30_000);
   // Server 2's sync last ran 20 minutes ago with 12 files waiting since then.
   await writeJsonAtomic(`${settings.paths.state}/sync-state.json`, {
-    format_version: 1,
+    ...SYNC_STATE,
     backlog: { files: 12, bytes: 3_000_000, oldest_minute: '2026-11-22T09:40:00.000Z' },
     updated_at: '2026-11-22T09:40:00.000Z',
   });

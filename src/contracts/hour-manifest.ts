@@ -1,5 +1,6 @@
-import { writeJsonAtomic } from '../platform/atomic-write.js';
-import { namesIn, readJsonIfExists } from '../platform/optional-files.js';
+import { z } from 'zod';
+import { namesIn } from '../platform/optional-files.js';
+import { readStateFile, writeStateFile, type StateFileFormat } from './state-file.js';
 import { manifestPath, manifestsDir } from './staging-layout.js';
 import type { HourCounts } from './hour-stats.js';
 
@@ -38,10 +39,38 @@ export interface HourManifest {
   closed_at: string | null;
 }
 
-/** Reads an hour's manifest; null when the hour was never published. */
+const count = z.number().int().min(0);
+const manifestFileSchema = z.object({ name: z.string(), sha256: z.string(), bytes: count });
+
+const hourManifestSchema = z.object({
+  format_version: z.literal(1),
+  hour: z.string(),
+  label: z.string(),
+  version: z.number().int().min(1),
+  first_published_at: z.string(),
+  published_at: z.string(),
+  counts: z.object({ serv1: count, serv2: count, total: count, only1: count, only2: count, diff: count, late: count }),
+  ids_digest: z.string(),
+  files: z.object({ ids: manifestFileSchema, tweets: manifestFileSchema, users: manifestFileSchema, raw: manifestFileSchema.optional() }),
+  first_chunks: z.array(z.string()),
+  chunks: z.array(z.string()),
+  closed_at: z.string().nullable(),
+}) satisfies z.ZodType<HourManifest>;
+
+const HOUR_MANIFEST_FORMAT: StateFileFormat<HourManifest> = {
+  name: 'hour manifest',
+  version: 1,
+  schema: hourManifestSchema,
+  whenCorrupt: 'restore it from a backup, or move it away and republish the hour with hourly --hour',
+};
+
+/**
+ * Reads an hour's manifest; null when the hour was never published. A corrupt manifest is an error, never read
+ * as absent: it is the commit point of a publication, so guessing could publish the hour again as version 1.
+ */
 export async function readManifest(staging: string, hourKey: string): Promise<HourManifest | null> {
   try {
-    return await readJsonIfExists<HourManifest>(manifestPath(staging, hourKey));
+    return await readStateFile(manifestPath(staging, hourKey), HOUR_MANIFEST_FORMAT);
   } catch (err) {
     throw new Error(`Cannot read manifest of hour ${hourKey}: ${(err as Error).message}`, { cause: err });
   }
@@ -49,7 +78,7 @@ export async function readManifest(staging: string, hourKey: string): Promise<Ho
 
 /** Writes an hour's manifest (temporary name, fsync, rename). */
 export async function writeManifest(staging: string, manifest: HourManifest): Promise<void> {
-  await writeJsonAtomic(manifestPath(staging, manifest.hour), manifest);
+  await writeStateFile(manifestPath(staging, manifest.hour), HOUR_MANIFEST_FORMAT, manifest);
 }
 
 /** UTC hour keys of every published hour, oldest first. */

@@ -10,6 +10,7 @@ export * from './sha256-sums.js';
 export * from './spool-path.js';
 export * from './spool-scan.js';
 export * from './staging-layout.js';
+export * from './state-file.js';
 export * from './stream-state.js';
 export * from './sync-inflight.js';
 export * from './sync-state.js';

@@ -1,44 +1,98 @@
-import { writeJsonAtomic } from '../platform/atomic-write.js';
-import { readJsonIfExists } from '../platform/optional-files.js';
+import { z } from 'zod';
+import type { Logger } from '../platform/logger.js';
 import { ingestAlertsPath } from './staging-layout.js';
+import { readStateFile, writeStateFile, type StateFileFormat, type StateFileRepair } from './state-file.js';
 
-/** What ingest found that someone must look at (DESIGN 5, 6). */
-export type IngestAlertKind = 'sha256-mismatch' | 'foreign-file' | 'late-arrival';
+/** What ingest (or a state file reader) found that someone must look at (DESIGN 5, 6). */
+const INGEST_ALERT_KINDS = [
+  'sha256-mismatch',
+  'foreign-file',
+  'late-arrival',
+  /** A dot name or `.part` file left in a server's spool for more than an hour: alerted once. */
+  'lingering-file',
+  /** Something in the spool outside the server folders: reported once, never moved. */
+  'outside-server-folder',
+  /** A truncated or garbage state file, moved aside to `path`. */
+  'corrupt-state-file',
+] as const;
 
-/** One event; `path` is where the file now is (quarantine) or went (late). */
-export interface IngestAlert {
-  at: string;
-  kind: IngestAlertKind;
-  server: string;
-  path: string;
+export type IngestAlertKind = (typeof INGEST_ALERT_KINDS)[number];
+
+const ingestAlertSchema = z.object({
+  at: z.string(),
+  kind: z.enum(INGEST_ALERT_KINDS),
+  server: z.string(),
+  /** Where the file now is (quarantine), went (late), or still is (reported only). */
+  path: z.string(),
   /** UTC hour key, for late arrivals. */
-  hour?: string;
+  hour: z.string().optional(),
   /** Lines concerned (late arrivals). */
-  lines?: number;
-  detail: string;
-}
+  lines: z.number().int().min(0).optional(),
+  detail: z.string(),
+});
+
+/** One event. */
+export type IngestAlert = z.output<typeof ingestAlertSchema>;
+
+const ingestAlertsSchema = z.object({
+  format_version: z.literal(1),
+  updated_at: z.string(),
+  events: z.array(ingestAlertSchema),
+});
 
 /** `<state>/ingest-alerts.json`: the newest events, oldest first, for `watch` and the daily report. */
-export interface IngestAlerts {
-  format_version: 1;
-  updated_at: string;
-  events: IngestAlert[];
-}
+export type IngestAlerts = z.output<typeof ingestAlertsSchema>;
+
+const INGEST_ALERTS_FORMAT: StateFileFormat<IngestAlerts> = { name: 'ingest-alerts.json', version: 1, schema: ingestAlertsSchema };
 
 /** How many events the file keeps. */
 export const MAX_INGEST_ALERTS = 1000;
 
-/** Reads the ingest alerts; an empty list when there are none. */
-export async function readIngestAlerts(stateDir: string): Promise<IngestAlerts> {
-  const alerts = await readJsonIfExists<IngestAlerts>(ingestAlertsPath(stateDir));
-  return alerts ?? { format_version: 1, updated_at: new Date(0).toISOString(), events: [] };
+function noAlerts(): IngestAlerts {
+  return { format_version: 1, updated_at: new Date(0).toISOString(), events: [] };
 }
 
-/** Appends events (keeping the newest MAX_INGEST_ALERTS). */
-export async function appendIngestAlerts(stateDir: string, events: readonly IngestAlert[], nowMs: number): Promise<void> {
-  if (events.length === 0) return;
-  const alerts = await readIngestAlerts(stateDir);
-  alerts.events = [...alerts.events, ...events].slice(-MAX_INGEST_ALERTS);
+/** Reads the ingest alerts; an empty list when there are none (a corrupt file is an error naming it). */
+export async function readIngestAlerts(stateDir: string): Promise<IngestAlerts> {
+  return (await readStateFile(ingestAlertsPath(stateDir), INGEST_ALERTS_FORMAT)) ?? noAlerts();
+}
+
+/**
+ * Appends `events`, and of `once` those not recorded yet for the same kind and path (alerts that fire once per
+ * file), keeping the newest MAX_INGEST_ALERTS; returns the `once` events added. A corrupt file is set aside.
+ */
+export async function appendIngestAlerts(
+  stateDir: string,
+  events: readonly IngestAlert[],
+  nowMs: number,
+  once: readonly IngestAlert[] = [],
+): Promise<IngestAlert[]> {
+  if (events.length === 0 && once.length === 0) return [];
+  const alerts = (await readStateFile(ingestAlertsPath(stateDir), INGEST_ALERTS_FORMAT, stateFileRepair(stateDir, nowMs))) ?? noAlerts();
+  const seen = new Set(alerts.events.map(onceKey));
+  const fresh = once.filter((event) => !seen.has(onceKey(event)));
+  if (events.length === 0 && fresh.length === 0) return [];
+  alerts.events = [...alerts.events, ...events, ...fresh].slice(-MAX_INGEST_ALERTS);
   alerts.updated_at = new Date(nowMs).toISOString();
-  await writeJsonAtomic(ingestAlertsPath(stateDir), alerts);
+  await writeStateFile(ingestAlertsPath(stateDir), INGEST_ALERTS_FORMAT, alerts);
+  return fresh;
+}
+
+function onceKey(event: IngestAlert): string {
+  return `${event.kind}\0${event.path}`;
+}
+
+/**
+ * The repair of a state file owned by a process whose state folder is `stateDir`: the corrupt file is moved
+ * aside, logged, and recorded as a `corrupt-state-file` ingest alert, which `watch` mails as bad input.
+ */
+export function stateFileRepair(stateDir: string, nowMs: number, log?: Logger, server = ''): StateFileRepair {
+  return {
+    nowMs,
+    async onSetAside({ path, movedTo, reason }) {
+      log?.error({ file: path, movedTo, reason }, 'corrupt state file moved aside, starting from an empty state');
+      const detail = `${path} was ${reason}; moved aside, the next run rebuilds it from the spool and vault`;
+      await appendIngestAlerts(stateDir, [{ at: new Date(nowMs).toISOString(), kind: 'corrupt-state-file', server, path: movedTo, detail }], nowMs);
+    },
+  };
 }

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../platform/atomic-write.js';
+import { z } from 'zod';
+import { readStateFile, writeStateFile, type StateFileFormat, type StateFileRepair } from './state-file.js';
 
 /** Reasons the daemon reconnects, each with its own counter (DESIGN 4). */
 export type ReconnectCause =
@@ -61,22 +61,73 @@ export interface StreamState {
 
 export const STREAM_STATE_FILE = 'stream.json';
 
+const RECONNECT_CAUSES = [
+  'drop',
+  'network',
+  'http-5xx',
+  'rate-limit',
+  'config',
+  'stall',
+  'operational-disconnect',
+  'too-many-connections',
+  'usage-cap',
+] as const satisfies readonly ReconnectCause[];
+
+export const connectionGapSchema = z.object({
+  start: z.string(),
+  end: z.string(),
+  reason: z.string(),
+  open: z.boolean().optional(),
+});
+
+const count = z.number().int().min(0);
+
+const streamStateSchema = z.object({
+  format_version: z.literal(1),
+  server: z.string(),
+  first_started_at: z.string(),
+  started_at: z.string(),
+  updated_at: z.string(),
+  connected: z.boolean(),
+  last_message_at: z.string().nullable(),
+  watermark: z.string(),
+  counters: z.object({
+    messages: count,
+    tweets: count,
+    errors: count,
+    malformed: count,
+    non_tweet: count,
+    truncated: count.optional(),
+    reconnects: z.partialRecord(z.enum(RECONNECT_CAUSES), count),
+  }),
+  gaps: z.array(connectionGapSchema),
+  segments: z.record(z.string(), count),
+  auth: z.object({
+    state: z.enum(['ok', 'rejected', 'unknown']),
+    status: z.number().optional(),
+    detail: z.string().optional(),
+    at: z.string().optional(),
+  }),
+  usage_capped_at: z.string().nullable().optional(),
+  tweets_by_minute: z.record(z.string(), count).optional(),
+}) satisfies z.ZodType<StreamState>;
+
+export const STREAM_STATE_FORMAT: StateFileFormat<StreamState> = { name: STREAM_STATE_FILE, version: 1, schema: streamStateSchema };
+
 /** Path of `<state>/stream.json`. */
 export function streamStatePath(stateDir: string): string {
   return join(stateDir, STREAM_STATE_FILE);
 }
 
-/** Reads stream.json; null when the daemon never ran. */
-export async function readStreamState(stateDir: string): Promise<StreamState | null> {
-  try {
-    return JSON.parse(await readFile(streamStatePath(stateDir), 'utf8')) as StreamState;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`Cannot read ${streamStatePath(stateDir)}: ${(err as Error).message}`, { cause: err });
-  }
+/**
+ * Reads stream.json; null when the daemon never ran. A corrupt file is moved aside with `repair` (the daemon,
+ * sync and hourly pass one), else an error naming it; a newer format_version is always an error.
+ */
+export async function readStreamState(stateDir: string, repair?: StateFileRepair): Promise<StreamState | null> {
+  return readStateFile(streamStatePath(stateDir), STREAM_STATE_FORMAT, repair);
 }
 
 /** Rewrites stream.json atomically (temporary name, fsync, rename). */
 export async function writeStreamState(stateDir: string, state: StreamState): Promise<void> {
-  await writeJsonAtomic(streamStatePath(stateDir), state);
+  await writeStateFile(streamStatePath(stateDir), STREAM_STATE_FORMAT, state);
 }

@@ -1,16 +1,22 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../platform/atomic-write.js';
+import { z } from 'zod';
+import { readStateFile, writeStateFile, type StateFileFormat, type StateFileRepair } from './state-file.js';
+
+const inflightSchema = z.object({
+  format_version: z.literal(1),
+  path: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex'),
+});
 
 /**
  * `<state>/sync-inflight.json`: the file being renamed into place on server 1 and its sha256, written just
  * before the rename. After a crash between that rename and the local move, the next run finds the remote
  * file taken and recognises it as its own copy by this record.
  */
-export interface InflightRecord {
-  path: string;
-  sha256: string;
-}
+export type InflightRecord = Omit<z.output<typeof inflightSchema>, 'format_version'>;
+
+const INFLIGHT_FORMAT: StateFileFormat<z.output<typeof inflightSchema>> = { name: 'sync-inflight.json', version: 1, schema: inflightSchema };
 
 function inflightPath(stateDir: string): string {
   return join(stateDir, 'sync-inflight.json');
@@ -18,17 +24,18 @@ function inflightPath(stateDir: string): string {
 
 /** Records the file about to be renamed into place. */
 export async function writeInflightRecord(stateDir: string, record: InflightRecord): Promise<void> {
-  await writeJsonAtomic(inflightPath(stateDir), record);
+  await writeStateFile(inflightPath(stateDir), INFLIGHT_FORMAT, { format_version: 1, ...record });
 }
 
-/** The record of the last rename attempted (by this or an interrupted run); null if none. */
-export async function readInflightRecord(stateDir: string): Promise<InflightRecord | null> {
-  try {
-    return JSON.parse(await readFile(inflightPath(stateDir), 'utf8')) as InflightRecord;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+/**
+ * The record of the last rename attempted (by this or an interrupted run); null if none. A corrupt record is
+ * moved aside: the copy it named then counts as not ours, and sync stops with an error naming both files.
+ */
+export async function readInflightRecord(stateDir: string, repair?: StateFileRepair): Promise<InflightRecord | null> {
+  const record = await readStateFile(inflightPath(stateDir), INFLIGHT_FORMAT, repair);
+  if (record === null) return null;
+  const { format_version: _version, ...rest } = record;
+  return rest;
 }
 
 /** Forgets the record once the rename is known not to have happened (its destination was taken). */

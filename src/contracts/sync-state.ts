@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConnectionGap } from './stream-state.js';
+import { z } from 'zod';
+import { decodeStateFile, NewerStateFileError, readStateFile, writeStateFile, type StateFileFormat, type StateFileRepair } from './state-file.js';
+import { connectionGapSchema, type ConnectionGap } from './stream-state.js';
 
 /**
  * `<spool>/server2/.state/sync-state.json` on server 1, written by server 2's sync, last in each run,
@@ -37,21 +38,46 @@ export function localSyncStatePath(stateDir: string): string {
   return join(stateDir, SYNC_STATE_FILE);
 }
 
-async function readStateFile(path: string): Promise<SyncState | null> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as SyncState;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`Cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-}
+const syncStateSchema = z.object({
+  format_version: z.literal(1),
+  server: z.string(),
+  complete_until: z.string().nullable(),
+  gaps: z.array(connectionGapSchema),
+  backlog: z.object({ files: z.number().int().min(0), bytes: z.number().min(0), oldest_minute: z.string().nullable() }),
+  // A `sent` of any other shape would make every server 2 file ingest as unverified without a word.
+  sent: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex')),
+  updated_at: z.string(),
+  last_run: z.object({ at: z.string(), ok: z.boolean(), error: z.string().nullable() }).optional(),
+}) satisfies z.ZodType<SyncState>;
 
-/** Reads sync-state.json; null when server 2 never synced. */
-export async function readSyncState(spoolDir: string, server = 'server2'): Promise<SyncState | null> {
-  return readStateFile(syncStatePath(spoolDir, server));
+export const SYNC_STATE_FORMAT: StateFileFormat<SyncState> = { name: SYNC_STATE_FILE, version: 1, schema: syncStateSchema };
+
+/**
+ * Reads sync-state.json as server 1 received it; null when server 2 never synced. With `repair` (hourly) a
+ * corrupt file is moved aside and reads as absent: server 2's files then wait and go unverified, as without it.
+ */
+export async function readSyncState(spoolDir: string, server = 'server2', repair?: StateFileRepair): Promise<SyncState | null> {
+  return readStateFile(syncStatePath(spoolDir, server), SYNC_STATE_FORMAT, repair);
 }
 
 /** Reads server 2's local copy (`<state>/sync-state.json`); null before the first sync run. */
-export async function readLocalSyncState(stateDir: string): Promise<SyncState | null> {
-  return readStateFile(localSyncStatePath(stateDir));
+export async function readLocalSyncState(stateDir: string, repair?: StateFileRepair): Promise<SyncState | null> {
+  return readStateFile(localSyncStatePath(stateDir), SYNC_STATE_FORMAT, repair);
+}
+
+/** Decodes the sync state read back from server 1 (`sync` without a local copy); null for a corrupt one. */
+export function decodeRemoteSyncState(path: string, text: string): SyncState | null {
+  const decoded = decodeStateFile(text, SYNC_STATE_FORMAT);
+  if (decoded.kind === 'newer') throw new NewerStateFileError(path, SYNC_STATE_FILE, decoded.version, SYNC_STATE_FORMAT.version);
+  return decoded.kind === 'ok' ? decoded.value : null;
+}
+
+/** Writes server 2's local copy atomically. */
+export async function writeLocalSyncState(stateDir: string, state: SyncState): Promise<void> {
+  await writeStateFile(localSyncStatePath(stateDir), SYNC_STATE_FORMAT, state);
+}
+
+/** The bytes of sync-state.json as pushed to server 1. */
+export function encodeSyncState(state: SyncState): Buffer {
+  return Buffer.from(JSON.stringify({ ...state, format_version: SYNC_STATE_FORMAT.version }, null, 2) + '\n');
 }

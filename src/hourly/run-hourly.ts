@@ -75,7 +75,7 @@ async function publishReady(deps: HourlyDeps, result: HourlyResult): Promise<voi
   const { settings, clock } = deps;
   const { staging } = settings.paths;
   const nowMs = clock.now();
-  const observed = await observeReadiness(settings, nowMs);
+  const observed = await observeReadiness(settings, nowMs, deps.log);
   const published = new Set((await listManifestHours(staging)).map(parseHourKey));
   const staged = (await stagedHourKeys(staging)).map(parseHourKey);
   const unpublished = staged.filter((hour) => !published.has(hour));

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
+import { stateFileRepair } from '../contracts/index.js';
 import { LockBusyError, withLock } from '../platform/lock-file.js';
 import type { Logger } from '../platform/logger.js';
 import { renderAlertMail } from './alert-mail.js';
-import { emptyAlertState, evaluateAlerts, withMailUnsent, type AlertMail, type AlertState } from './alert-policy.js';
+import { evaluateAlerts, withMailUnsent, type AlertMail } from './alert-policy.js';
 import { readAlertState, writeAlertState } from './alert-state-file.js';
 import type { Observation } from './conditions.js';
 import type { Mailer } from './mailer.js';
@@ -25,22 +26,13 @@ export interface WatchResult {
   skipped: boolean;
 }
 
-async function loadState(stateDir: string, log: Logger): Promise<AlertState> {
-  try {
-    return await readAlertState(stateDir);
-  } catch (err) {
-    // A broken alerts.json must not stop alerting: start afresh (at worst one alert is repeated).
-    log.error({ err }, 'alerts.json unreadable, starting with no open conditions');
-    return emptyAlertState();
-  }
-}
-
 async function watchOnce(deps: WatchDeps): Promise<WatchResult> {
   const { settings, nowMs, log, mailer } = deps;
   const stateDir = settings.paths.state;
   const observations = await deps.observe();
   for (const o of observations.filter((x) => x.open)) log.warn({ condition: o.condition, detail: o.detail }, 'condition open');
-  const before = await loadState(stateDir, log);
+  // A broken alerts.json must not stop alerting: it is set aside and alerting starts afresh.
+  const before = await readAlertState(stateDir, stateFileRepair(stateDir, nowMs, log, settings.server));
   const decided = evaluateAlerts(before, observations, nowMs, settings.email.alert_interval_min);
   let state = decided.state;
   const mails: WatchResult['mails'] = [];

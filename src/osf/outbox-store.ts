@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fsyncDir, writeJsonAtomic } from '../platform/atomic-write.js';
+import { readStateFile, writeStateFile, type StateFileFormat, type StateFileRepair } from '../contracts/index.js';
+import { fsyncDir } from '../platform/atomic-write.js';
+import { namesIn } from '../platform/optional-files.js';
 import type { OsfAlert, OutboxEntry } from './outbox-types.js';
-import { readTextIfExists } from '../platform/read-text-if-exists.js';
 
 const entrySchema = z.object({
   format_version: z.literal(1),
@@ -54,20 +55,13 @@ function entryPath(stateDir: string, remotePath: string): string {
   return join(outboxDir(stateDir), `${key}.json`);
 }
 
-function parseStateFile<T extends z.ZodType>(schema: T, path: string, text: string, fix: string): z.output<T> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`Cannot read ${path}: ${(err as Error).message}; ${fix}`, { cause: err });
-  }
-  const parsed = schema.safeParse(doc);
-  if (!parsed.success) throw new Error(`Cannot read ${path}: ${parsed.error.issues[0]?.message}; ${fix}`);
-  return parsed.data;
-}
+const ENTRY_FORMAT: StateFileFormat<z.output<typeof entrySchema>> = { name: 'outbox entry', version: 1, schema: entrySchema };
+const UPLOAD_STATE_FORMAT: StateFileFormat<z.output<typeof uploadStateSchema>> = { name: 'osf-status.json', version: 1, schema: uploadStateSchema };
 
-function parseEntry(path: string, text: string): StoredEntry {
-  const { format_version: _version, ...entry } = parseStateFile(entrySchema, path, text, 'move the file away to drop the upload');
+async function readEntryFile(path: string, repair: StateFileRepair | undefined): Promise<StoredEntry | null> {
+  const stored = await readStateFile(path, ENTRY_FORMAT, repair);
+  if (stored === null) return null;
+  const { format_version: _version, ...entry } = stored;
   return entry;
 }
 
@@ -76,24 +70,21 @@ export function newRequestId(): string {
   return randomUUID();
 }
 
-/** The stored entry for `remotePath`, or null. */
-export async function readEntry(stateDir: string, remotePath: string): Promise<StoredEntry | null> {
-  const path = entryPath(stateDir, remotePath);
-  const text = await readTextIfExists(path);
-  return text === null ? null : parseEntry(path, text);
+/**
+ * The stored entry for `remotePath`, or null. With `repair` (the outbox's own runs) a corrupt entry is moved
+ * aside with an alert and reads as absent; without it, it is an error naming the file.
+ */
+export async function readEntry(stateDir: string, remotePath: string, repair?: StateFileRepair): Promise<StoredEntry | null> {
+  return readEntryFile(entryPath(stateDir, remotePath), repair);
 }
 
-/** Every stored entry in the order queued (by sequence); temporary dot-files are skipped. */
-export async function readEntries(stateDir: string): Promise<StoredEntry[]> {
+/** Every stored entry in the order queued (by sequence); temporary dot-files and set-aside entries are skipped. */
+export async function readEntries(stateDir: string, repair?: StateFileRepair): Promise<StoredEntry[]> {
   const dir = outboxDir(stateDir);
-  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return [] as string[];
-    throw err;
-  });
   const entries: StoredEntry[] = [];
-  for (const name of names.filter((n) => !n.startsWith('.') && n.endsWith('.json'))) {
-    const text = await readTextIfExists(join(dir, name));
-    if (text !== null) entries.push(parseEntry(join(dir, name), text));
+  for (const name of (await namesIn(dir)).filter((n) => !n.startsWith('.') && n.endsWith('.json'))) {
+    const entry = await readEntryFile(join(dir, name), repair);
+    if (entry !== null) entries.push(entry);
   }
   return entries.sort(
     (a, b) => a.sequence - b.sequence || a.enqueuedAt.localeCompare(b.enqueuedAt) || a.remotePath.localeCompare(b.remotePath),
@@ -102,7 +93,7 @@ export async function readEntries(stateDir: string): Promise<StoredEntry[]> {
 
 /** Writes an entry atomically, replacing any entry for the same remote path. */
 export async function writeEntry(stateDir: string, entry: StoredEntry): Promise<void> {
-  await writeJsonAtomic(entryPath(stateDir, entry.remotePath), { format_version: 1, ...entry });
+  await writeStateFile(entryPath(stateDir, entry.remotePath), ENTRY_FORMAT, { format_version: 1, ...entry });
 }
 
 /** Deletes the entry of `remotePath` durably. */
@@ -115,18 +106,17 @@ function uploadStatePath(stateDir: string): string {
   return join(stateDir, 'osf-status.json');
 }
 
-/** Reads `<state>/osf-status.json` (no file: no alert, no pause). */
-export async function readUploadState(stateDir: string): Promise<UploadState> {
-  const path = uploadStatePath(stateDir);
-  const text = await readTextIfExists(path);
-  if (text === null) return EMPTY_STATE;
-  const { format_version: _version, ...state } = parseStateFile(uploadStateSchema, path, text, 'delete the file to reset it');
+/** Reads `<state>/osf-status.json` (no file: no alert, no pause; with `repair`, a corrupt file is set aside). */
+export async function readUploadState(stateDir: string, repair?: StateFileRepair): Promise<UploadState> {
+  const stored = await readStateFile(uploadStatePath(stateDir), UPLOAD_STATE_FORMAT, repair);
+  if (stored === null) return EMPTY_STATE;
+  const { format_version: _version, ...state } = stored;
   return state;
 }
 
 /** Writes `<state>/osf-status.json` atomically. */
 export async function writeUploadState(stateDir: string, state: UploadState): Promise<void> {
-  await writeJsonAtomic(uploadStatePath(stateDir), { format_version: 1, ...state });
+  await writeStateFile(uploadStatePath(stateDir), UPLOAD_STATE_FORMAT, { format_version: 1, ...state });
 }
 
 /** The state recording `alert` (null clears it) and the pause until `pausedUntilMs` (null: none). */

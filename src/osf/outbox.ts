@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Settings } from '../config/index.js';
+import { stateFileRepair } from '../contracts/index.js';
 import type { Clock } from '../platform/clock.js';
 import { LockBusyError, withLock } from '../platform/lock-file.js';
 import type { Logger } from '../platform/logger.js';
@@ -36,9 +37,10 @@ function iso(ms: number): string {
  */
 export async function enqueueUploads(stateDir: string, requests: readonly UploadRequest[], nowMs: number): Promise<void> {
   for (const request of requests) splitRemotePath(request.remotePath);
-  let sequence = Math.max(0, ...(await readEntries(stateDir)).map((entry) => entry.sequence));
+  const repair = stateFileRepair(stateDir, nowMs);
+  let sequence = Math.max(0, ...(await readEntries(stateDir, repair)).map((entry) => entry.sequence));
   for (const request of requests) {
-    const previous = await readEntry(stateDir, request.remotePath);
+    const previous = await readEntry(stateDir, request.remotePath, repair);
     await writeEntry(stateDir, {
       requestId: newRequestId(),
       sequence: ++sequence,
@@ -160,12 +162,14 @@ async function drainLocked(deps: DrainDeps, progress: DrainProgress): Promise<vo
   const { settings, clock, log, retryNow = false } = deps;
   const stateDir = settings.paths.state;
   const nowMs = clock.now();
-  const state = await readUploadState(stateDir);
+  // Corrupt entries are set aside with an alert, so one bad file does not stop every later upload.
+  const repair = stateFileRepair(stateDir, nowMs, log);
+  const state = await readUploadState(stateDir, repair);
   if (!retryNow && state.pausedUntil !== null && Date.parse(state.pausedUntil) > nowMs) {
     log.info({ pausedUntil: state.pausedUntil, condition: state.lastAlert?.condition }, 'OSF uploads paused');
     return;
   }
-  const due = (await readEntries(stateDir)).filter((entry) => retryNow || Date.parse(entry.nextAttemptAt) <= nowMs);
+  const due = (await readEntries(stateDir, repair)).filter((entry) => retryNow || Date.parse(entry.nextAttemptAt) <= nowMs);
   if (due.length > 0) await uploadDue(deps, due, progress);
 }
 

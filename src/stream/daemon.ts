@@ -12,7 +12,7 @@ import { MinuteWriter } from './minute-writer.js';
 import { recoverParts } from './part-recovery.js';
 import { SegmentRegistry } from './segment-registry.js';
 import { PART_SUFFIX, minutePath, minuteStart } from '../contracts/spool-path.js';
-import { readStreamState, type StreamState } from '../contracts/stream-state.js';
+import { readStreamState, stateFileRepair, type StreamState } from '../contracts/index.js';
 import { StatePersister } from './state-persister.js';
 import { StreamStatus } from './stream-status.js';
 
@@ -53,12 +53,9 @@ async function runLocked(deps: StreamDaemonDeps, halt: AbortController): Promise
   const { settings, clock, log } = deps;
   const { spool: spoolDir, state: stateDir } = settings.paths;
   const { server, x_api: xApi } = settings;
-  const previous = await readStreamState(stateDir).catch((err: unknown) => {
-    // Refusing to start would lose the stream until someone repairs the file; the disk check of
-    // SegmentRegistry still keeps file names unique.
-    log.error({ err }, 'cannot read stream.json: starting with a fresh state');
-    return null;
-  });
+  // A corrupt stream.json is set aside with an alert: refusing to start would lose the stream until someone
+  // repairs the file, and the disk check of SegmentRegistry still keeps file names unique.
+  const previous = await readStreamState(stateDir, stateFileRepair(stateDir, clock.now(), log, server));
   const segments = new SegmentRegistry(previous?.segments ?? {}, (minute, segment) => {
     const path = minutePath(spoolDir, server, minute, segment);
     return existsSync(path) || existsSync(path + PART_SUFFIX);

@@ -4,7 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import { clearInflightRecord, writeInflightRecord } from '../contracts/sync-inflight.js';
 import { moveToSent } from './sent-store.js';
 import { fileSha256 } from '../platform/file-sha256.js';
-import type { SpoolFile } from './spool-scan.js';
+import type { SpoolFile } from '../contracts/index.js';
 import { TargetExistsError, type Transport } from './transport.js';
 
 /** What pushing one file needs; built once per run by runSync. */

@@ -1,24 +1,31 @@
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Settings } from '../config/index.js';
-import { writeJsonAtomic } from '../platform/atomic-write.js';
 import type { Clock } from '../platform/clock.js';
 import { acquireLock, LockBusyError } from '../platform/lock-file.js';
 import type { Logger } from '../platform/logger.js';
-import { HOUR_MS, minuteKey, parseSpoolName, readStreamState } from '../contracts/index.js';
-import { readInflightRecord } from '../contracts/sync-inflight.js';
+import {
+  decodeRemoteSyncState,
+  encodeSyncState,
+  HOUR_MS,
+  minuteKey,
+  parseSpoolName,
+  readInflightRecord,
+  readLocalSyncState,
+  readStreamState,
+  removeEmptyHourDirs,
+  scanSpool,
+  stateFileRepair,
+  SYNC_STATE_DIR,
+  SYNC_STATE_FILE,
+  writeLocalSyncState,
+  type SpoolFile,
+  type SyncState,
+} from '../contracts/index.js';
 import { nextSyncState } from './next-sync-state.js';
 import { openTransport } from './open-transport.js';
 import { pushFiles, resendFile, type PushContext } from './push.js';
 import { findSentCopies, pruneSent, sentDir, sentHashes } from './sent-store.js';
-import { removeEmptyHourDirs, scanSpool, type SpoolFile } from './spool-scan.js';
-import {
-  localSyncStatePath,
-  readLocalSyncState,
-  SYNC_STATE_DIR,
-  SYNC_STATE_FILE,
-  type SyncState,
-} from '../contracts/sync-state.js';
 import type { Transport } from './transport.js';
 
 /** What a sync run needs; only the CLI builds the real ones. */
@@ -68,9 +75,11 @@ function stateDirOnTarget(server: string): string {
   return posix.join(server, SYNC_STATE_DIR);
 }
 
+/** Server 1's copy, when server 2 lost its own; a corrupt one is ignored (the run writes a new one). */
 async function readRemoteState(transport: Transport, server: string): Promise<SyncState | null> {
-  const data = await transport.readFile(posix.join(stateDirOnTarget(server), SYNC_STATE_FILE));
-  return data === null ? null : (JSON.parse(data.toString('utf8')) as SyncState);
+  const path = posix.join(stateDirOnTarget(server), SYNC_STATE_FILE);
+  const data = await transport.readFile(path);
+  return data === null ? null : decodeRemoteSyncState(`${transport.target}/${path}`, data.toString('utf8'));
 }
 
 /** Pushes sync-state.json by temporary name and rename, after every file it covers. */
@@ -78,7 +87,7 @@ async function pushState(ctx: PushContext, server: string, state: SyncState): Pr
   const dir = stateDirOnTarget(server);
   const tmp = posix.join(dir, `.${SYNC_STATE_FILE}.tmp`);
   await ctx.ensureDir(dir);
-  await ctx.transport.writeFile(tmp, Buffer.from(JSON.stringify(state, null, 2) + '\n'));
+  await ctx.transport.writeFile(tmp, encodeSyncState(state));
   await ctx.transport.rename(tmp, posix.join(dir, SYNC_STATE_FILE), { overwrite: true });
 }
 
@@ -132,13 +141,16 @@ async function syncLocked(deps: SyncDeps, resendMs: number | undefined): Promise
   const startedMs = clock.now();
   const result = emptyResult(false);
   result.pruned = await pruneSent(stateDir, startedMs - settings.sync.keep_sent_h * HOUR_MS);
+  // A corrupt state file is set aside with an alert; the run then rebuilds it from the spool and server 1.
+  const repair = stateFileRepair(stateDir, startedMs, log, settings.server);
   // Read before listing the spool: every minute before this watermark is already closed, so it is listed.
-  const stream = await readStreamState(stateDir);
-  const scan = await scanSpool(settings.paths.spool, settings.server);
+  const stream = await readStreamState(stateDir, repair);
+  const scan = await scanSpool(settings.paths.spool, [settings.server]);
   result.foreign = scan.foreign.length;
-  if (result.foreign > 0) log.warn({ count: result.foreign, examples: scan.foreign.slice(0, 5) }, 'foreign files in spool not sent');
-  let previous = await readLocalSyncState(stateDir);
-  const inflight = await readInflightRecord(stateDir);
+  const examples = scan.foreign.slice(0, 5).map((file) => file.relativePath);
+  if (result.foreign > 0) log.warn({ count: result.foreign, examples }, 'foreign files in spool not sent');
+  let previous = await readLocalSyncState(stateDir, repair);
+  const inflight = await readInflightRecord(stateDir, repair);
   const sent = await sentHashes(stateDir, previous?.sent ?? {});
   const knownHashes = { ...sent, ...(inflight ? { [inflight.path]: inflight.sha256 } : {}) };
   const stateNow = (unsent: SpoolFile[]) =>
@@ -177,7 +189,7 @@ async function syncLocked(deps: SyncDeps, resendMs: number | undefined): Promise
 async function writeLocalState(deps: SyncDeps, state: SyncState, failure?: unknown): Promise<void> {
   const error = failure === undefined ? null : failure instanceof Error ? failure.message : String(failure);
   const lastRun = { at: new Date(deps.clock.now()).toISOString(), ok: error === null, error };
-  await writeJsonAtomic(localSyncStatePath(deps.settings.paths.state), { ...state, last_run: lastRun });
+  await writeLocalSyncState(deps.settings.paths.state, { ...state, last_run: lastRun });
 }
 
 /**

@@ -8,8 +8,11 @@ import { ChunkIndexBuilder, idToU64 } from '../staging/chunk-index.js';
 import { crashPoint } from '../crash-point.js';
 import { hourKey } from '../../contracts/hour-label.js';
 import { LineSplitter } from './line-splitter.js';
-import type { SpoolFile } from '../../contracts/spool-scan.js';
+import type { SpoolFile } from '../../contracts/index.js';
 import { chunkPath, INDEX_SUFFIX, OTHER_SUFFIX } from '../../contracts/staging-layout.js';
+
+/** A file to ingest: a spool file, or a late file staged like one (its size is not needed). */
+export type IngestSource = Omit<SpoolFile, 'bytes'>;
 
 /** Line counts of one ingested file (DESIGN 6: bad input is counted, never fatal). */
 export interface LineCounts {
@@ -78,7 +81,7 @@ function parseLine(line: Buffer): StreamMessage | null {
  * under names derived from the spool file, so ingesting the same file again after a crash rewrites the same
  * chunks (staging is at least once, the merge deduplicates). Nothing is committed when the sha256 differs.
  */
-export async function ingestSpoolFile(file: SpoolFile, deps: FileIngestDeps): Promise<FileIngest> {
+export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps): Promise<FileIngest> {
   const counts = emptyCounts();
   const routes = new Map<number, Route>();
   const other: Buffer[] = [];
@@ -150,7 +153,7 @@ function parseTweetLine(line: Buffer, counts: LineCounts): ParsedLine | null {
 
 async function routeLines(
   lines: readonly Buffer[],
-  file: SpoolFile,
+  file: IngestSource,
   deps: FileIngestDeps,
   routes: Map<number, Route>,
   counts: LineCounts,
@@ -183,7 +186,7 @@ async function routeLines(
   }
 }
 
-async function openRoute(key: string, file: SpoolFile, deps: FileIngestDeps): Promise<Route> {
+async function openRoute(key: string, file: IngestSource, deps: FileIngestDeps): Promise<Route> {
   if (await deps.isClosed(key)) return { key, late: [] };
   const writer = await openAtomicWriter(chunkPath(deps.staging, key, file.server, file.name));
   return { key, writer, index: new ChunkIndexBuilder(), pending: [], offset: 0 };
@@ -203,7 +206,7 @@ async function abortAll(routes: Map<number, Route>): Promise<void> {
 }
 
 async function commitRoutes(
-  file: SpoolFile,
+  file: IngestSource,
   staging: string,
   routes: Map<number, Route>,
   counts: LineCounts,

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fixedClock } from '../../platform/clock.js';
 import { silentLogger } from '../../platform/logger.js';
-import { writeJsonAtomic } from '../../platform/atomic-write.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
 import { testSettings } from '../../../test/helpers/settings.js';
 import { snowflakeId, tweetLine, writeSpoolFile, writeSyncStateJson } from '../../../test/helpers/spool-writer.js';
 import { listChunks, loadCopyIndex } from '../staging/copy-index.js';
 import { readIngestAlerts } from '../../contracts/ingest-alerts.js';
 import { ingestSpool, isAwaitingSyncState, SYNC_STATE_WAIT_MS } from './ingest.js';
-import { manifestPath, minutesPath } from '../../contracts/staging-layout.js';
+import { minutesPath } from '../../contracts/staging-layout.js';
+import { writeManifest } from '../../contracts/hour-manifest.js';
 
 const NOW = fixedClock(Date.parse('2026-11-22T12:00:00Z'));
 const tweetAt = (createdAt: string, seq: number, server = 'server1', retrievedAt = createdAt) =>
@@ -80,6 +80,55 @@ describe('ingestSpool()', () => {
     assert.deepEqual(alerts.events.map((e) => [e.kind, e.server]), [['foreign-file', 'server2']]);
   });
 
+  it('ingestSpool() moves nothing outside the server folders nor inside state, staging or vault: it reports each once', async () => {
+    const { settings } = await setup();
+    const { spool, state } = settings.paths;
+    // Overlapping settings that loading would refuse, built by hand: the vault inside a server folder.
+    const vault = join(spool, 'server1', 'vault');
+    const overlapping = { ...settings, paths: { ...settings.paths, vault } };
+    const published = join(vault, '2026-11-22', '2026-11-22_10_tweets.csv.xz');
+    const beside = join(spool, 'vault', '2026-11-22_10_tweets.csv.xz');
+    for (const path of [published, beside]) {
+      await mkdir(join(path, '..'), { recursive: true });
+      await writeFile(path, 'published');
+    }
+    for (let run = 0; run < 2; run++) {
+      const result = await ingestSpool({ settings: overlapping, clock: NOW, log: silentLogger() });
+      assert.equal(result.quarantined, 0);
+    }
+    assert.equal(await readFile(published, 'utf8'), 'published');
+    assert.equal(await readFile(beside, 'utf8'), 'published');
+    const events = (await readIngestAlerts(state)).events;
+    assert.deepEqual(events.map((e) => [e.kind, e.path]).sort(), [
+      ['outside-server-folder', join(spool, 'server1', 'vault', '2026-11-22', '2026-11-22_10_tweets.csv.xz')],
+      ['outside-server-folder', join(spool, 'vault')],
+    ]);
+  });
+
+  it('ingestSpool() alerts once for an open minute or dot file left over an hour, and leaves both in place', async () => {
+    const { settings } = await setup();
+    const { spool, state } = settings.paths;
+    const hour = join(spool, 'server1', '2026-11-22', '10');
+    await mkdir(hour, { recursive: true });
+    await writeFile(join(hour, '2026-11-22T10-01Z.jsonl.part'), 'open minute\n');
+    await writeFile(join(hour, '.2026-11-22T10-02Z.jsonl.tmp'), 'cut upload\n');
+    await mkdir(join(spool, 'server2', '.state'), { recursive: true });
+    await writeFile(join(spool, 'server2', '.state', 'notes'), 'not looked at');
+    const changedMs = Date.now();
+    const at = (ms: number) => ({ settings, clock: fixedClock(ms), log: silentLogger() });
+    await ingestSpool(at(changedMs + 30 * 60_000));
+    assert.deepEqual((await readIngestAlerts(state)).events, [], 'not yet: a writer may still be at work');
+    await ingestSpool(at(changedMs + 2 * 3_600_000));
+    await ingestSpool(at(changedMs + 3 * 3_600_000));
+    const events = (await readIngestAlerts(state)).events;
+    assert.deepEqual(events.map((e) => [e.kind, e.path]).sort(), [
+      ['lingering-file', join(hour, '.2026-11-22T10-02Z.jsonl.tmp')],
+      ['lingering-file', join(hour, '2026-11-22T10-01Z.jsonl.part')],
+    ]);
+    assert.match(events[0]!.detail, /unchanged since .*: its writer is gone/);
+    assert.deepEqual((await readdir(hour)).sort(), ['.2026-11-22T10-02Z.jsonl.tmp', '2026-11-22T10-01Z.jsonl.part']);
+  });
+
   it('ingestSpool() verifies server 2 files against sync-state: a mismatch is quarantined and staged nowhere', async () => {
     const { settings, deps } = await setup();
     const { spool, state, staging } = settings.paths;
@@ -109,7 +158,21 @@ describe('ingestSpool()', () => {
   it('ingestSpool() sends tweets of a closed hour to late/, once, however often the file is ingested', async () => {
     const { settings, deps } = await setup({ hourly: { keep_spool_h: 1 } });
     const { spool, staging, state } = settings.paths;
-    await writeJsonAtomic(manifestPath(staging, '2026-11-20T10'), { hour: '2026-11-20T10', closed_at: '2026-11-22T10:00:00.000Z' });
+    const file = { name: 'x', sha256: '0'.repeat(64), bytes: 1 };
+    await writeManifest(staging, {
+      format_version: 1,
+      hour: '2026-11-20T10',
+      label: '2026-11-20_10',
+      version: 1,
+      first_published_at: '2026-11-20T11:06:00.000Z',
+      published_at: '2026-11-20T11:06:00.000Z',
+      counts: { serv1: 1, serv2: 1, total: 1, only1: 0, only2: 0, diff: 0, late: 0 },
+      ids_digest: '1'.repeat(64),
+      files: { ids: file, tweets: file, users: file },
+      first_chunks: [],
+      chunks: [],
+      closed_at: '2026-11-22T10:00:00.000Z',
+    });
     const old = tweetAt('2026-11-20T10:30:00.000Z', 1, 'server1', '2026-11-22T11:30:00.000Z');
     await writeSpoolFile(spool, 'server1', '2026-11-22T11:30:00Z', [old]);
     const first = await ingestSpool(deps);

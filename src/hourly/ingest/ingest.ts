@@ -1,13 +1,24 @@
 import { rm, rmdir, stat, unlink } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Settings } from '../../config/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { fsyncDir } from '../../platform/atomic-write.js';
-import { HOUR_MS, MINUTE_MS, parseSpoolName } from '../../contracts/index.js';
-import { readSyncState, syncStatePath, type SyncState } from '../../contracts/sync-state.js';
+import {
+  appendIngestAlerts,
+  HOUR_MS,
+  lingeringFiles,
+  MINUTE_MS,
+  parseSpoolName,
+  readSyncState,
+  stateFileRepair,
+  syncStatePath,
+  type IngestAlert,
+  type SpoolScan,
+  type SyncState,
+} from '../../contracts/index.js';
+import { isNotFound } from '../../platform/fs-errors.js';
 import { crashPoint } from '../crash-point.js';
-import { appendIngestAlerts, type IngestAlert } from '../../contracts/ingest-alerts.js';
 import { emptyCounts, ingestSpoolFile, type LineCounts } from './ingest-file.js';
 import { ManifestCache } from '../../contracts/hour-manifest.js';
 import { appendLateLines } from '../staging/late-store.js';
@@ -62,7 +73,7 @@ async function changedAtMs(path: string): Promise<number | null> {
     const info = await stat(path);
     return Math.max(info.ctimeMs, info.mtimeMs);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (isNotFound(err)) return null;
     throw err;
   }
 }
@@ -96,14 +107,17 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
   const alerts: IngestAlert[] = [];
   const at = new Date(clock.now()).toISOString();
   const scan = await scanSpool(spool);
-  for (const foreign of scan.foreign) {
+  const { quarantine, reportOnly } = splitForeign(scan, settings);
+  for (const foreign of quarantine) {
     const placed = await moveFile(foreign.path, quarantinePath(state, foreign.relativePath));
     result.quarantined++;
     const detail = `not a spool file name: ${foreign.relativePath}`;
     alerts.push({ at, kind: 'foreign-file', server: foreign.server, path: placed, detail });
     log.warn({ file: foreign.relativePath, quarantine: placed }, 'foreign file quarantined');
   }
-  const syncState = await readSyncState(spool);
+  const once = [...reportOnly.map((path) => outsideAlert(at, path)), ...lingeringAlerts(scan, at, clock.now())];
+  // A corrupt sync state reads as absent (set aside with an alert): server 2's files wait, then go unverified.
+  const syncState = await readSyncState(spool, 'server2', stateFileRepair(state, clock.now(), log));
   const syncStateChangedMs = await changedAtMs(syncStatePath(spool));
   const manifests = new ManifestCache(staging);
   const isClosed = async (key: string) => ((await manifests.get(key))?.closed_at ?? null) !== null;
@@ -158,7 +172,9 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     if (done.length === RETIRE_BATCH_FILES) await retire();
   }
   if (done.length > 0) await retire();
-  await appendIngestAlerts(state, alerts, clock.now());
+  for (const alert of await appendIngestAlerts(state, alerts, clock.now(), once)) {
+    log.warn({ kind: alert.kind, file: alert.path }, alert.detail);
+  }
   await pruneEmptyFolders(spool, scan.folders, clock.now());
   await pruneIngested(staging, settings.hourly.keep_spool_h, clock.now());
   if (result.files > 0 || result.quarantined > 0) {
@@ -168,13 +184,48 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
   return result;
 }
 
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(resolve(folder), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep));
+}
+
+/**
+ * Foreign files to quarantine, and paths only to report: ingest moves nothing but files under a server folder,
+ * and never one inside the state, staging or vault folder (overlapping settings must not move published files).
+ */
+function splitForeign(scan: SpoolScan, settings: Settings): { quarantine: SpoolScan['foreign']; reportOnly: string[] } {
+  const { state, staging, vault } = settings.paths;
+  const owned = (path: string) => [state, staging, vault].some((folder) => isInside(path, folder));
+  return {
+    quarantine: scan.foreign.filter((file) => !owned(file.path)),
+    reportOnly: [...scan.outside, ...scan.foreign.filter((file) => owned(file.path)).map((file) => file.path)],
+  };
+}
+
+function outsideAlert(at: string, path: string): IngestAlert {
+  const detail = `${path} is in the spool but not a server's spool file: left in place; move it out of paths.spool`;
+  return { at, kind: 'outside-server-folder', server: '', path, detail };
+}
+
+function lingeringAlerts(scan: SpoolScan, at: string, nowMs: number): IngestAlert[] {
+  return lingeringFiles(scan.pending, nowMs).map((file) => ({
+    at,
+    kind: 'lingering-file',
+    server: file.server,
+    path: file.path,
+    detail:
+      `${file.relativePath} (${file.kind === 'open' ? 'an open minute' : 'a temporary file'}) unchanged since ` +
+      `${new Date(file.changedMs).toISOString()}: its writer is gone; check the stream daemon and sync, then move it away`,
+  }));
+}
+
 async function expectedSha256(
   file: SpoolFile,
   syncState: SyncState | null,
   syncStateChangedMs: number | null,
 ): Promise<string | null | 'wait'> {
   if (file.server !== 'server2') return null;
-  const expected = syncState?.sent?.[file.relativePath.split(sep).join('/')];
+  const expected = syncState?.sent[file.relativePath];
   if (expected !== undefined) return expected;
   const fileChangedMs = (await changedAtMs(file.path)) ?? 0;
   // Filesystem times are wall-clock times, so their age is measured on the wall clock, not on --now.

@@ -1,22 +1,27 @@
-import { writeJsonAtomic } from '../../platform/atomic-write.js';
-import { HOUR_MS, MINUTE_MS } from '../../contracts/index.js';
+import { z } from 'zod';
+import { HOUR_MS, MINUTE_MS, readStateFile, writeStateFile, type StateFileFormat } from '../../contracts/index.js';
 import { hourKey } from '../../contracts/hour-label.js';
-import { readJsonIfExists } from '../../platform/optional-files.js';
 import { minutesPath, type Server } from '../../contracts/staging-layout.js';
+
+const minuteList = z.array(z.number().int().min(0).max(59));
+const receiptMinutesSchema = z.object({ format_version: z.literal(1), hour: z.string(), server1: minuteList, server2: minuteList });
 
 /**
  * `minutes/<hour>.json`: the minutes of one UTC hour (0-59) in which each server received data, i.e. had a spool
  * file. A minute without a file is a minute that server missed (DESIGN 3.1): the report's gaps.
  */
-export interface ReceiptMinutes {
-  format_version: 1;
-  hour: string;
-  server1: number[];
-  server2: number[];
-}
+export type ReceiptMinutes = z.output<typeof receiptMinutesSchema>;
+
+const RECEIPT_MINUTES_FORMAT: StateFileFormat<ReceiptMinutes> = {
+  name: 'receipt minutes',
+  version: 1,
+  schema: receiptMinutesSchema,
+  // Read as absent, every minute of the hour would be reported missing: better a clear stop.
+  whenCorrupt: 'move it away: the hour is then reported with every minute missing until it is republished',
+};
 
 function readMinutes(staging: string, key: string): Promise<ReceiptMinutes | null> {
-  return readJsonIfExists<ReceiptMinutes>(minutesPath(staging, key));
+  return readStateFile(minutesPath(staging, key), RECEIPT_MINUTES_FORMAT);
 }
 
 /** Adds the receipt minutes of ingested spool files, one rewrite per hour touched. */
@@ -43,7 +48,7 @@ export async function recordReceiptMinutes(
     if (!changed) continue;
     record.server1.sort((a, b) => a - b);
     record.server2.sort((a, b) => a - b);
-    await writeJsonAtomic(minutesPath(staging, key), record);
+    await writeStateFile(minutesPath(staging, key), RECEIPT_MINUTES_FORMAT, record);
   }
 }
 

@@ -1,16 +1,27 @@
+import { z } from 'zod';
 import type { Settings } from '../../config/index.js';
-import { writeJsonAtomic } from '../../platform/atomic-write.js';
-import { readStreamState } from '../../contracts/index.js';
-import { readSyncState } from '../../contracts/sync-state.js';
-import { readJsonIfExists } from '../../platform/optional-files.js';
+import type { Logger } from '../../platform/logger.js';
+import {
+  readinessStatePath,
+  readStateFile,
+  readStreamState,
+  readSyncState,
+  SERVERS,
+  stateFileRepair,
+  writeStateFile,
+  type StateFileFormat,
+} from '../../contracts/index.js';
 import { referenceTime, type ReadinessInput, type ServerProgress } from './readiness.js';
-import { readinessStatePath, type Server } from '../../contracts/staging-layout.js';
+
+const observationsSchema = z.object({
+  format_version: z.literal(1),
+  servers: z.partialRecord(z.enum(SERVERS), z.object({ watermark: z.string().nullable(), advanced_at: z.string().nullable() })),
+});
 
 /** `readiness.json` in staging: each server's watermark as last seen, and when it was last seen moving. */
-interface Observations {
-  format_version: 1;
-  servers: Partial<Record<Server, { watermark: string | null; advanced_at: string | null }>>;
-}
+type Observations = z.output<typeof observationsSchema>;
+
+const READINESS_FORMAT: StateFileFormat<Observations> = { name: 'readiness.json', version: 1, schema: observationsSchema };
 
 /** What the readiness rule and the hour range need from the state files. */
 export interface ReadinessObservation {
@@ -29,13 +40,15 @@ function toMs(iso: string | null | undefined): number | null {
  * Reads the watermarks (server 1's `stream.json`, server 2's `sync-state.json`), remembers when each last moved
  * (in staging, between runs), and builds the readiness input of DESIGN 3.4.
  */
-export async function observeReadiness(settings: Settings, nowMs: number): Promise<ReadinessObservation> {
-  const stream = await readStreamState(settings.paths.state);
-  const sync = settings.hourly.expect_server2 ? await readSyncState(settings.paths.spool) : null;
-  const watermarks: Array<[Server, string | null]> = [['server1', stream?.watermark ?? null]];
+export async function observeReadiness(settings: Settings, nowMs: number, log?: Logger): Promise<ReadinessObservation> {
+  // A corrupt file reads as absent: the hour then waits as for a server that never reported, with an alert.
+  const repair = stateFileRepair(settings.paths.state, nowMs, log);
+  const stream = await readStreamState(settings.paths.state, repair);
+  const sync = settings.hourly.expect_server2 ? await readSyncState(settings.paths.spool, 'server2', repair) : null;
+  const watermarks: Array<[(typeof SERVERS)[number], string | null]> = [['server1', stream?.watermark ?? null]];
   if (settings.hourly.expect_server2) watermarks.push(['server2', sync?.complete_until ?? null]);
   const path = readinessStatePath(settings.paths.staging);
-  const observations = (await readJsonIfExists<Observations>(path)) ?? { format_version: 1, servers: {} };
+  const observations = (await readStateFile(path, READINESS_FORMAT, repair)) ?? { format_version: 1, servers: {} };
   let changed = false;
   const servers: ServerProgress[] = watermarks.map(([server, watermark]) => {
     const seen = observations.servers[server];
@@ -48,7 +61,7 @@ export async function observeReadiness(settings: Settings, nowMs: number): Promi
     }
     return { watermarkMs: toMs(watermark), advancedAtMs: toMs(advancedAt) };
   });
-  if (changed) await writeJsonAtomic(path, observations);
+  if (changed) await writeStateFile(path, READINESS_FORMAT, observations);
   const gapEnds = (stream?.gaps ?? []).map((gap) => toMs(gap.end)).filter((ms): ms is number => ms !== null);
   const { lateness_min: latenessMin, max_wait_min: maxWaitMin } = settings.hourly;
   return {

@@ -1,19 +1,26 @@
 import { constants } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDir, writeJsonAtomic } from '../../platform/atomic-write.js';
-import { namesIn, readJsonIfExists } from '../../platform/optional-files.js';
-import { lateDir, latePath, SERVERS, type Server } from '../../contracts/staging-layout.js';
+import { z } from 'zod';
+import { fsyncDir } from '../../platform/atomic-write.js';
+import { namesIn } from '../../platform/optional-files.js';
+import { lateDir, latePath, readStateFile, SERVERS, writeStateFile, type Server, type StateFileFormat } from '../../contracts/index.js';
+
+const lateStateSchema = z.object({ format_version: z.literal(1), bytes: z.number().int().min(0), sources: z.array(z.string()) });
 
 /**
  * `late/<hour>/.<server>.jsonl.state`: how many bytes of the late file are committed, and which spool files
  * they came from (each spool file is appended once, even when it is ingested again after a crash).
  */
-interface LateState {
-  format_version: 1;
-  bytes: number;
-  sources: string[];
-}
+type LateState = z.output<typeof lateStateSchema>;
+
+const LATE_STATE_FORMAT: StateFileFormat<LateState> = {
+  name: 'late file state',
+  version: 1,
+  schema: lateStateSchema,
+  // Read as absent, the next append would cut the late file back to nothing.
+  whenCorrupt: 'compare it with the late file next to it and repair it by hand; moving it away loses the late lines',
+};
 
 function statePath(staging: string, hourKey: string, server: Server): string {
   return join(lateDir(staging, hourKey), `.${server}.jsonl.state`);
@@ -33,7 +40,7 @@ export async function appendLateLines(
   lines: readonly Buffer[],
 ): Promise<number> {
   const stateFile = statePath(staging, hourKey, server);
-  const state = (await readJsonIfExists<LateState>(stateFile)) ?? { format_version: 1, bytes: 0, sources: [] };
+  const state = (await readStateFile(stateFile, LATE_STATE_FORMAT)) ?? { format_version: 1, bytes: 0, sources: [] };
   if (lines.length === 0 || state.sources.includes(source)) return 0;
   const data = Buffer.concat(lines.flatMap((line) => [line, Buffer.from('\n')]));
   await mkdir(lateDir(staging, hourKey), { recursive: true });
@@ -46,7 +53,7 @@ export async function appendLateLines(
     await handle.close();
   }
   await fsyncDir(lateDir(staging, hourKey));
-  await writeJsonAtomic(stateFile, { format_version: 1, bytes: state.bytes + data.length, sources: [...state.sources, source] });
+  await writeStateFile(stateFile, LATE_STATE_FORMAT, { format_version: 1, bytes: state.bytes + data.length, sources: [...state.sources, source] });
   return lines.length;
 }
 
