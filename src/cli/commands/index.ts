@@ -16,6 +16,7 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [name: string, load: () => 
   ['status', async () => (await import('./status.js')).statusCommand],
   ['check', async () => (await import('./check.js')).checkCommand],
   ['verify', async () => (await import('./verify.js')).verifyCommand],
+  ['hydrate', async () => (await import('./hydrate.js')).hydrateCommand],
   ['emulator', async () => (await import('./emulator.js')).emulatorCommand],
   ['demo', async () => (await import('./demo.js')).demoCommand],
 ];
