@@ -104,8 +104,10 @@ export function toXApiError(err: unknown, what: string): XApiError {
     return new XApiError('network', err.response.statusCode ?? 0, `${what}: the response was cut or not JSON (${err.responseError.message})`, null);
   }
   if (err instanceof ApiRequestError) {
-    const cause = err.requestError as NodeJS.ErrnoException;
-    return new XApiError('network', 0, `${what}: ${cause.code ?? cause.message}`, null, 'check the base URL, DNS and the network');
+    // twitter-api-v2 1.29 builds this error with `{ error }` while its `requestError` getter reads another key.
+    const options = Object.getOwnPropertyDescriptor(err, '_options')?.value as { error?: Error } | undefined;
+    const cause = (err.requestError ?? options?.error) as NodeJS.ErrnoException | undefined;
+    return new XApiError('network', 0, `${what}: ${cause?.code ?? cause?.message ?? err.message}`, null, 'check the base URL, DNS and the network');
   }
   return new XApiError('other', 0, `${what}: ${err instanceof Error ? err.message : String(err)}`, null);
 }
