@@ -28,7 +28,7 @@ async function tryBearerToken(settings: Settings): Promise<CheckResult | string>
   const name = 'X API';
   try {
     const { rateLimit } = await checkBearerToken({ baseUrl: settings.x_api.base_url, tokenFile: settings.x_api.bearer_token_file });
-    return `token accepted by GET /2/tweets${rateLimit ? ` (${rateLimit.remaining}/${rateLimit.limit} lookups left in the window)` : ''}`;
+    return `GET /2/tweets ok${rateLimit ? ` (${rateLimit.remaining}/${rateLimit.limit} lookups left in the window)` : ''}`;
   } catch (err) {
     const failure = toXApiError(err, 'GET /2/tweets');
     if (failure.kind === 'rate-limit') return 'token accepted (lookup window spent: 429)';
