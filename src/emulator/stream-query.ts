@@ -171,7 +171,7 @@ const LOOKUP_PARAMETERS: readonly string[] = ['ids', ...LIST_NAMES];
 /** The API's pattern for one tweet ID. */
 const ID_PATTERN = /^[0-9]{1,19}$/;
 /** `GET /2/tweets` takes 1 to 100 IDs. */
-export const MAX_LOOKUP_IDS = 100;
+const MAX_LOOKUP_IDS = 100;
 
 function idsErrors(raw: string | null): ParameterError[] {
   if (raw === null || raw === '') return [{ parameters: { ids: [] }, message: 'The `ids` query parameter can not be empty' }];

@@ -28,8 +28,8 @@ export interface HydrateOptions {
   csvPath: string | null;
   baseUrl: string;
   tokenFile: string;
-  /** Names the token file in messages (`--token-file` or `x_api.bearer_token_file`). */
-  tokenKey: string;
+  /** Names the token file in messages. @default 'x_api.bearer_token_file' */
+  tokenKey?: string;
   /** The stream's fields and expansions (the settings' x_api, or the defaults). */
   fields: FieldSettings;
 }
