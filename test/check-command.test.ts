@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startXEmulator, type XEmulator } from '../src/emulator/index.js';
 import { startFakeOsf, type FakeOsf } from '../src/emulator/osf-server.js';
@@ -93,6 +93,7 @@ describe('sampled-stream check', () => {
       assert.match(line(out, name), /^PASS /, `${name}:\n${out}`);
     }
     assert.match(line(out, 'SMTP'), /login ok/);
+    assert.match(line(out, 'X API'), /GET \/2\/tweets ok \(\d+\/300 lookups left in the window\); token accepted, stream opened/);
     assert.match(out, /All checks passed\./);
   });
 
@@ -137,6 +138,31 @@ describe('sampled-stream check', () => {
     assert.equal(invalid.report.ok, false);
     assert.equal(invalid.report.server, null);
     assert.ok(invalid.report.checks.some((c) => c.name === 'settings' && /'paths\.spool' is missing/.test(c.detail)), JSON.stringify(invalid.report));
+  });
+
+  it('tries the token file itself: empty, a folder, or refused fails the X API line even while the daemon runs (issue 15.3)', async () => {
+    const setup = await server1('bad-token-file');
+    const now = new Date().toISOString();
+    await writeJsonAtomic(join(setup.settings.paths.state, 'stream.json'), {
+      format_version: 1, server: 'server1', first_started_at: now, started_at: now, updated_at: now, connected: true,
+      last_message_at: now, watermark: now, gaps: [], segments: {}, auth: { state: 'ok' },
+      counters: { messages: 1, tweets: 1, errors: 0, malformed: 0, non_tweet: 0, reconnects: {} },
+    });
+    await writeFile(setup.tokenFile, '  \n', { mode: 0o600 });
+    const empty = await check(setup.configPath);
+    assert.equal(empty.code, 1, empty.out);
+    assert.match(line(empty.out, 'X API'), /^FAIL .*Cannot use 'x_api\.bearer_token_file' \(.*\): the file is empty$/);
+
+    await rm(setup.tokenFile);
+    await mkdir(setup.tokenFile, { mode: 0o700 });
+    const folder = await check(setup.configPath);
+    assert.match(line(folder.out, 'X API'), /^FAIL .*it is a folder, not a file holding the bearer token/);
+    await rm(setup.tokenFile, { recursive: true });
+
+    await writeFile(setup.tokenFile, 'rotated-but-wrong', { mode: 0o600 });
+    const refused = await check(setup.configPath);
+    assert.match(line(refused.out, 'X API'), /^FAIL .*GET http:\/\/127\.0\.0\.1:\d+\/2\/tweets: the API answered 401, Unauthorized/);
+    assert.doesNotMatch(refused.out, /rotated-but-wrong/);
   });
 
   it('fails the SMTP check when nothing listens', async () => {

@@ -94,3 +94,22 @@ describe('SampleTimeline', () => {
     assert.throws(() => new SampleTimeline({ ...BASE, ratePerS: 0 }), /ratePerS must be > 0: got 0/);
   });
 });
+
+describe('SampleTimeline.eventOf()', () => {
+  for (const ratePerS of [50, 100_000]) {
+    it(`finds the event of every sampled ID and nothing for other IDs at ${ratePerS}/s`, () => {
+      const timeline = new SampleTimeline({ ...BASE, ratePerS });
+      const ids = timeline.sampleIds(HOUR_MS, HOUR_MS + (ratePerS > 1000 ? 50 : 20_000));
+      assert.ok(ids.length > 500);
+      for (const id of ids) {
+        const k = timeline.eventOf(id);
+        assert.notEqual(k, null, id);
+        assert.equal(timeline.tweet(k!).id, id);
+      }
+      for (const other of ['20', ids[0]!.slice(0, -1) + ((Number(ids[0]!.at(-1)) + 1) % 10), 'abc', '']) {
+        assert.equal(timeline.eventOf(other), null, other);
+      }
+      assert.equal(new SampleTimeline({ ...BASE, ratePerS, seed: 2 }).eventOf(ids[0]!), null);
+    });
+  }
+});

@@ -1,4 +1,4 @@
-import { snowflakeId, WORKER_SEQUENCE_SPACE } from './snowflake.js';
+import { snowflakeId, snowflakeTimeMs, WORKER_SEQUENCE_SPACE } from './snowflake.js';
 
 /** What the shared sample holds at one position: a tweet and the template choices that shape its message. */
 export interface SampledTweet {
@@ -36,6 +36,14 @@ const LATE_EXTRA_SPAN_MS = 15_000;
 /** A duplicate repeats one of the previous 100 events. */
 const DUPLICATE_REACH = 50;
 const TWO_POW_32 = 2 ** 32;
+/** Multiplies k into the low 22 bits of an ID; odd, so it has an inverse mod 2^22. */
+const SEQUENCE_MULTIPLIER = 0x2545f491;
+const SEQUENCE_MASK = WORKER_SEQUENCE_SPACE - 1;
+/** SEQUENCE_MULTIPLIER's inverse mod 2^32 (Newton's iteration doubles the correct low bits each step). */
+const SEQUENCE_INVERSE = [1, 2, 3, 4, 5].reduce(
+  (x) => Math.imul(x, 2 - Math.imul(SEQUENCE_MULTIPLIER, x)),
+  SEQUENCE_MULTIPLIER,
+);
 
 /** Each random choice about an event draws from its own stream. */
 const SALT = {
@@ -120,7 +128,7 @@ export class SampleTimeline {
     }
     const createdMs = this.deliveryMs(k) - lagMs;
     // An odd multiplier permutes k mod 2^22, so IDs stay unique while fewer than 2^22 events share a lag window.
-    const workerSequence = (Math.imul(k % TWO_POW_32, 0x2545f491) + this.#seedHash) & (WORKER_SEQUENCE_SPACE - 1);
+    const workerSequence = (Math.imul(k % TWO_POW_32, SEQUENCE_MULTIPLIER) + this.#seedHash) & SEQUENCE_MASK;
     return {
       id: snowflakeId(createdMs, workerSequence),
       createdMs,
@@ -138,6 +146,23 @@ export class SampleTimeline {
       source -= 2 * (1 + this.#pick(source, SALT.duplicateReach, DUPLICATE_REACH));
     }
     return { deliveryMs: this.deliveryMs(k), tweet: this.tweet(source), duplicate: source !== k };
+  }
+
+  /**
+   * The event whose new tweet has `id`, or null when this timeline never creates it. The low 22 bits of an ID
+   * fix k mod 2^22, and its time bounds the delivery time, so at most a few candidates need checking.
+   */
+  eventOf(id: string): number | null {
+    if (!/^\d{1,19}$/.test(id)) return null;
+    const createdMs = snowflakeTimeMs(id);
+    const sequence = Number(BigInt(id) & BigInt(SEQUENCE_MASK));
+    const residue = Math.imul((sequence - this.#seedHash) & SEQUENCE_MASK, SEQUENCE_INVERSE) & SEQUENCE_MASK;
+    const first = this.firstEventAtOrAfter(createdMs);
+    const last = this.firstEventAtOrAfter(createdMs + this.#options.maxLagMs + LATE_EXTRA_MIN_MS + LATE_EXTRA_SPAN_MS + 1);
+    for (let k = first + ((((residue - first) % WORKER_SEQUENCE_SPACE) + WORKER_SEQUENCE_SPACE) % WORKER_SEQUENCE_SPACE); k < last; k += WORKER_SEQUENCE_SPACE) {
+      if (!this.isDuplicate(k) && this.tweet(k).id === id) return k;
+    }
+    return null;
   }
 
   /** IDs of the new (non-duplicate) tweets delivered in [fromMs, toMs), in delivery order. */

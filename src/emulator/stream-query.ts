@@ -127,10 +127,7 @@ function fieldSet(params: URLSearchParams, name: ListParameter): ReadonlySet<str
   return new Set((params.get(name) ?? '').split(',').filter((v) => v !== ''));
 }
 
-/** Validates a stream request's query like the API does (reference A.3): every bad parameter is reported. */
-export function parseStreamQuery(params: URLSearchParams, endpoint: StreamEndpoint): StreamQueryResult {
-  const errors = [...otherErrors(params, endpoint), ...listErrors(params)];
-  if (errors.length > 0) return { ok: false, errors };
+function fieldSelection(params: URLSearchParams): { fields: FieldSelection; fieldsKey: string } {
   const fields: FieldSelection = {
     tweetFields: fieldSet(params, 'tweet.fields'),
     userFields: fieldSet(params, 'user.fields'),
@@ -140,6 +137,14 @@ export function parseStreamQuery(params: URLSearchParams, endpoint: StreamEndpoi
     pollFields: fieldSet(params, 'poll.fields'),
   };
   const fieldsKey = LIST_NAMES.map((name) => `${name}=${[...fieldSet(params, name)].sort().join(',')}`).join('&');
+  return { fields, fieldsKey };
+}
+
+/** Validates a stream request's query like the API does (reference A.3): every bad parameter is reported. */
+export function parseStreamQuery(params: URLSearchParams, endpoint: StreamEndpoint): StreamQueryResult {
+  const errors = [...otherErrors(params, endpoint), ...listErrors(params)];
+  if (errors.length > 0) return { ok: false, errors };
+  const { fields, fieldsKey } = fieldSelection(params);
   const partition = params.get('partition');
   return {
     ok: true,
@@ -150,4 +155,51 @@ export function parseStreamQuery(params: URLSearchParams, endpoint: StreamEndpoi
       fieldsKey,
     },
   };
+}
+
+/** A validated `GET /2/tweets` request. */
+export interface LookupQuery {
+  ids: string[];
+  fields: FieldSelection;
+  fieldsKey: string;
+}
+
+/** The result of validating a lookup query: the request, or the API's parameter errors. */
+export type LookupQueryResult = { ok: true; query: LookupQuery } | { ok: false; errors: ParameterError[] };
+
+const LOOKUP_PARAMETERS: readonly string[] = ['ids', ...LIST_NAMES];
+/** The API's pattern for one tweet ID. */
+const ID_PATTERN = /^[0-9]{1,19}$/;
+/** `GET /2/tweets` takes 1 to 100 IDs. */
+const MAX_LOOKUP_IDS = 100;
+
+function idsErrors(raw: string | null): ParameterError[] {
+  if (raw === null || raw === '') return [{ parameters: { ids: [] }, message: 'The `ids` query parameter can not be empty' }];
+  const ids = raw.split(',');
+  const errors: ParameterError[] = ids
+    .filter((id) => !ID_PATTERN.test(id))
+    .map((id) => ({
+      parameters: { ids: [id] },
+      message: `The \`ids\` query parameter value [${id}] does not match ${ID_PATTERN.source}`,
+    }));
+  if (ids.length > MAX_LOOKUP_IDS) {
+    errors.push({
+      parameters: { ids: [raw] },
+      message: `The number of values in the \`ids\` query parameter list [${ids.length}] is not between 1 and ${MAX_LOOKUP_IDS}`,
+    });
+  }
+  return errors;
+}
+
+/** Validates a `GET /2/tweets` query like the API does: 1-100 numeric IDs and known fields and expansions. */
+export function parseLookupQuery(params: URLSearchParams): LookupQueryResult {
+  const unknown: ParameterError[] = [...params.keys()]
+    .filter((name) => !LOOKUP_PARAMETERS.includes(name))
+    .map((name) => ({
+      parameters: { [name]: [params.get(name) ?? ''] },
+      message: `The query parameter [${name}] is not one of [${LOOKUP_PARAMETERS.join(',')}]`,
+    }));
+  const errors = [...unknown, ...idsErrors(params.get('ids')), ...listErrors(params)];
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, query: { ids: (params.get('ids') ?? '').split(','), ...fieldSelection(params) } };
 }

@@ -9,7 +9,8 @@ import * as problems from './problems.js';
 import { RequestWindow, type WindowState } from './request-window.js';
 import { SampleTimeline } from './sample-timeline.js';
 import { StreamConnection } from './stream-connection.js';
-import { parseStreamQuery, type StreamEndpoint, type StreamQuery } from './stream-query.js';
+import { parseLookupQuery, parseStreamQuery, type StreamEndpoint, type StreamQuery } from './stream-query.js';
+import { lookupBody } from './tweet-lookup.js';
 import { TEXT_VARIANTS } from './text-variants.js';
 
 /** Options of the fake X API (DESIGN 11). */
@@ -38,6 +39,12 @@ export interface XEmulatorOptions {
   outOfOrderRate?: number;
   /** created_at precedes delivery by 0..maxLagMs. @default 3000 */
   maxLagMs?: number;
+  /** `GET /2/tweets` reports IDs divisible by this as not found (about one in N, as if deleted); 0 = none. @default 0 */
+  deletedEvery?: number;
+  /** `GET /2/tweets` requests per token per window; more get 429 with x-rate-limit-* headers. @default 300 */
+  lookupLimit?: number;
+  /** The lookup rate-limit window in seconds (X: 15 minutes). @default 900 */
+  windowS?: number;
 }
 
 /** A running fake X API. */
@@ -50,8 +57,15 @@ export interface XEmulator {
   activeConnections(): number;
   /** IDs of every tweet of the shared sample whose delivery time (emulator clock) is in [fromMs, toMs). */
   sampleIds(fromMs: number, toMs: number): string[];
-  /** Accepted and rejected (by status code) connections, and complete JSON messages written. */
-  stats(): { connectionsAccepted: number; connectionsRejected: Record<string, number>; messagesSent: number };
+  /** The next `count` lookup requests (after the bearer and query checks) fail with `status`, without rate headers. */
+  failNextLookups(status: 429 | 503, count: number): void;
+  /** Accepted and rejected (by status code) connections, complete JSON messages written, and lookups answered 200. */
+  stats(): {
+    connectionsAccepted: number;
+    connectionsRejected: Record<string, number>;
+    messagesSent: number;
+    lookupRequests: number;
+  };
   /** Destroys every open socket; resolves when the server is closed. */
   close(): Promise<void>;
 }
@@ -60,12 +74,15 @@ export interface XEmulator {
 const UNPACED_TIMELINE_RATE = 100_000;
 /** sample10 is ten times the 1% rate (reference A.1), split across two partitions. */
 const SAMPLE10_FACTOR = 10;
+const LOOKUP_PATH = '/2/tweets';
 const ENDPOINTS: Record<string, StreamEndpoint> = {
   '/2/tweets/sample/stream': 'sample',
   '/2/tweets/sample10/stream': 'sample10',
 };
 
 function checkOptions(o: Required<Omit<XEmulatorOptions, 'token' | 'clock' | 'faults' | 'host'>>): void {
+  const wholeAtLeast = (name: string, value: number, min: number) =>
+    Number.isInteger(value) && value >= min ? '' : `'${name}' must be a whole number >= ${min}: got ${value}`;
   const problemsFound = [
     Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535 ? '' : `'port' must be 0..65535: got ${o.port}`,
     Number.isFinite(o.ratePerS) && o.ratePerS >= 0 ? '' : `'ratePerS' must be >= 0: got ${o.ratePerS}`,
@@ -77,6 +94,9 @@ function checkOptions(o: Required<Omit<XEmulatorOptions, 'token' | 'clock' | 'fa
     o.duplicateRate >= 0 && o.duplicateRate <= 1 ? '' : `'duplicateRate' must be 0..1: got ${o.duplicateRate}`,
     o.outOfOrderRate >= 0 && o.outOfOrderRate <= 1 ? '' : `'outOfOrderRate' must be 0..1: got ${o.outOfOrderRate}`,
     Number.isInteger(o.maxLagMs) && o.maxLagMs >= 0 ? '' : `'maxLagMs' must be a whole number >= 0: got ${o.maxLagMs}`,
+    wholeAtLeast('deletedEvery', o.deletedEvery, 0),
+    wholeAtLeast('lookupLimit', o.lookupLimit, 1),
+    o.windowS > 0 ? '' : `'windowS' must be > 0: got ${o.windowS}`,
   ].filter((text) => text !== '');
   if (problemsFound.length > 0) throw new RangeError(`Cannot start the X API emulator: ${problemsFound.join('; ')}`);
 }
@@ -94,7 +114,7 @@ function rateHeaders(state: Pick<WindowState, 'limit' | 'remaining' | 'resetMs'>
   };
 }
 
-/** Starts the fake `GET /2/tweets/sample/stream` and `/2/tweets/sample10/stream` (DESIGN 11). */
+/** Starts the fake `GET /2/tweets/sample/stream`, `/2/tweets/sample10/stream` and `GET /2/tweets` (DESIGN 11). */
 export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XEmulator> {
   const {
     port = 0,
@@ -109,8 +129,13 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     duplicateRate = 0.002,
     outOfOrderRate = 0.01,
     maxLagMs = 3000,
+    deletedEvery = 0,
+    lookupLimit = 300,
+    windowS = 900,
   } = options;
-  checkOptions({ port, ratePerS, maxConnections, keepaliveS, seed, duplicateRate, outOfOrderRate, maxLagMs });
+  checkOptions({
+    port, ratePerS, maxConnections, keepaliveS, seed, duplicateRate, outOfOrderRate, maxLagMs, deletedEvery, lookupLimit, windowS,
+  });
   const templates = await loadMessageTemplates();
   const timelineOptions = {
     seed,
@@ -132,6 +157,9 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   };
   const schedule = new FaultSchedule(clock.now(), faults);
   const requestWindow = new RequestWindow();
+  const lookupWindow = new RequestWindow(lookupLimit, windowS * 1000);
+  const forcedLookupFailures: Array<429 | 503> = [];
+  let lookupRequests = 0;
   const renderers = new Map<string, MessageRenderer>();
   const slots = new Map<string, number>();
   const connections = new Set<StreamConnection>();
@@ -146,7 +174,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     res.end(JSON.stringify(answer.body));
   };
 
-  const rendererFor = (query: StreamQuery): MessageRenderer => {
+  const rendererFor = (query: Pick<StreamQuery, 'fields' | 'fieldsKey'>): MessageRenderer => {
     let renderer = renderers.get(query.fieldsKey);
     if (!renderer) {
       renderer = new MessageRenderer(templates, query.fields);
@@ -201,10 +229,11 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     res.setHeader('date', new Date(nowMs).toUTCString());
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const endpoint = ENDPOINTS[url.pathname];
-    if (!endpoint) return reject(res, problems.notFound());
+    if (!endpoint && url.pathname !== LOOKUP_PATH) return reject(res, problems.notFound());
     if (req.method !== 'GET') return reject(res, problems.methodNotAllowed());
     const presented = bearerToken(req.headers.authorization);
     if (presented === null || (token !== null && presented !== token)) return reject(res, problems.unauthorized());
+    if (!endpoint) return lookup(res, url.searchParams, presented, nowMs);
     const parsed = parseStreamQuery(url.searchParams, endpoint);
     if (!parsed.ok) return reject(res, problems.invalidRequest(parsed.errors));
     const attemptFault = schedule.attemptFault(accepted + 1, nowMs);
@@ -219,6 +248,25 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       return reject(res, problems.tooManyConnections(), rateHeaders(window));
     }
     accept(res, endpoint, parsed.query, slot, window);
+  };
+
+  /** `GET /2/tweets` (issue 11.4): the stream's own tweets for the IDs it created, with its rate-limit window. */
+  const lookup = (res: ServerResponse, params: URLSearchParams, presented: string, nowMs: number) => {
+    const parsed = parseLookupQuery(params);
+    if (!parsed.ok) return reject(res, problems.invalidRequest(parsed.errors));
+    const forced = forcedLookupFailures.shift();
+    if (forced === 503) return reject(res, problems.serviceUnavailable());
+    if (forced === 429) return reject(res, problems.rateLimited());
+    const window = lookupWindow.take(presented, nowMs);
+    if (!window.allowed) return reject(res, problems.rateLimited(), rateHeaders(window));
+    lookupRequests += 1;
+    const body = lookupBody(parsed.query.ids, rendererFor(parsed.query), {
+      timelines: [timelines.sample, timelines.sample10],
+      deletedEvery,
+      nowMs,
+    });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...rateHeaders(window) });
+    res.end(JSON.stringify(body));
   };
 
   const server = createServer(handle);
@@ -245,7 +293,10 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     },
     activeConnections: () => connections.size,
     sampleIds: (fromMs, toMs) => timelines.sample.sampleIds(fromMs, toMs),
-    stats: () => ({ connectionsAccepted: accepted, connectionsRejected: { ...rejected }, messagesSent }),
+    failNextLookups(status, count) {
+      for (let i = 0; i < count; i++) forcedLookupFailures.push(status);
+    },
+    stats: () => ({ connectionsAccepted: accepted, connectionsRejected: { ...rejected }, messagesSent, lookupRequests }),
     close() {
       return new Promise<void>((resolve) => {
         for (const connection of connections) connection.stop();

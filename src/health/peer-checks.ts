@@ -12,6 +12,7 @@ import { streamUrl } from '../stream/index.js';
 import { openStream } from '../stream/connection.js';
 import { StreamHttpError } from '../stream/stream-errors.js';
 import { HostKeyMismatchError, openTransport } from '../sync/index.js';
+import { checkBearerToken, toXApiError } from '../xapi/index.js';
 import { fail, pass, warn, type CheckResult } from './check-result.js';
 
 /** A daemon whose state is this fresh is asked instead of opening a second connection. */
@@ -19,10 +20,44 @@ const FRESH_STATE_MS = 2 * 60_000;
 const PEER_TIMEOUT_MS = 15_000;
 
 /**
- * X API: the local daemon's auth state when it is connected (a second connection could take its slot),
- * else one short stream connection. A 429 TooManyConnections still proves the token (DESIGN 10).
+ * Tries the token file itself with one REST call through src/xapi (issue 15.3), so an empty, unreadable or
+ * refused token fails `check` even while the daemon still runs with the old one. A spent lookup window still
+ * proves the token. Returns the failure, or the words to put in front of the stream's result.
+ */
+async function tryBearerToken(settings: Settings): Promise<CheckResult | string> {
+  const name = 'X API';
+  try {
+    const { rateLimit } = await checkBearerToken({ baseUrl: settings.x_api.base_url, tokenFile: settings.x_api.bearer_token_file });
+    return `GET /2/tweets ok${rateLimit ? ` (${rateLimit.remaining}/${rateLimit.limit} lookups left in the window)` : ''}`;
+  } catch (err) {
+    const failure = toXApiError(err, 'GET /2/tweets');
+    if (failure.kind === 'rate-limit') return 'token accepted (lookup window spent: 429)';
+    const fix =
+      failure.kind === 'network'
+        ? 'check x_api.base_url, DNS and the firewall'
+        : failure.kind === 'server'
+          ? 'retry later; if it persists, check the X API status page'
+          : failure.kind === 'unauthorized' || failure.kind === 'token-file'
+            ? 'put a valid app bearer token in x_api.bearer_token_file (chmod 600)'
+            : (failure.hint ?? 'put a valid app bearer token (with access to this stream) in x_api.bearer_token_file');
+    return fail(name, failure.message, fix);
+  }
+}
+
+/**
+ * X API: first the token file through one REST call; then the local daemon's auth state when it is connected
+ * (a second connection could take its slot), else one short stream connection. A 429 TooManyConnections still
+ * proves the token (DESIGN 10).
  */
 export async function checkXApi(settings: Settings, clock: Clock): Promise<CheckResult> {
+  const token = await tryBearerToken(settings);
+  if (typeof token !== 'string') return token;
+  const stream = await checkStreamAccess(settings, clock);
+  return { ...stream, detail: `${token}; ${stream.detail}` };
+}
+
+/** The stream half of checkXApi(). */
+async function checkStreamAccess(settings: Settings, clock: Clock): Promise<CheckResult> {
   const name = 'X API';
   const state = await readStreamState(settings.paths.state).catch(() => null);
   if (state && state.connected && clock.now() - Date.parse(state.updated_at) < FRESH_STATE_MS) {

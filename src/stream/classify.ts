@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { InlineErrorV2 } from 'twitter-api-v2';
 import type { ReconnectCause } from '../contracts/stream-state.js';
 import { StreamSetupError } from './stream-errors.js';
 
@@ -12,13 +13,11 @@ export interface HttpFailure {
   headers: IncomingHttpHeaders;
 }
 
-interface Problem {
-  title?: unknown;
-  type?: unknown;
-  detail?: unknown;
-  disconnect_type?: unknown;
-  connection_issue?: unknown;
-}
+/**
+ * A problem object of the API (twitter-api-v2's `InlineErrorV2`, plus the stream's own members), every member
+ * `unknown`: it comes from the network and each use checks its type.
+ */
+type Problem = { [K in keyof InlineErrorV2]?: unknown } & { disconnect_type?: unknown; connection_issue?: unknown };
 
 /** TLS failures: retrying fast does not fix a certificate, so they count as configuration problems. */
 const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT)/;

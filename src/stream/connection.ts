@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Settings } from '../config/index.js';
 import { readSecretFile } from '../platform/secret-file.js';
+import { fieldsQuery } from '../xapi/fields.js';
 import { apiMessageOf } from './classify.js';
 import { StreamHttpError, StreamSetupError } from './stream-errors.js';
 
@@ -26,15 +27,7 @@ export interface StreamEndpoint {
 export function streamUrl(xApi: Settings['x_api'], partition: number | null): URL {
   const base = xApi.base_url.endsWith('/') ? xApi.base_url : `${xApi.base_url}/`;
   const url = new URL(`2/tweets/${xApi.stream}/stream`, base);
-  const lists: Array<[string, readonly string[]]> = [
-    ['tweet.fields', xApi.tweet_fields],
-    ['user.fields', xApi.user_fields],
-    ['expansions', xApi.expansions],
-    ['media.fields', xApi.media_fields],
-    ['place.fields', xApi.place_fields],
-    ['poll.fields', xApi.poll_fields],
-  ];
-  for (const [name, values] of lists) if (values.length > 0) url.searchParams.set(name, values.join(','));
+  for (const [name, value] of Object.entries(fieldsQuery(xApi))) url.searchParams.set(name, value);
   if (xApi.backfill_minutes > 0) url.searchParams.set('backfill_minutes', String(xApi.backfill_minutes));
   if (partition !== null) url.searchParams.set('partition', String(partition));
   return url;

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import type { TweetV2SingleStreamResult } from 'twitter-api-v2';
 import { isOperationalDisconnect } from './classify.js';
 
 /** One stream frame as the spool sees it, DESIGN 3.1. */
@@ -61,7 +62,8 @@ export function inspectFrame(frame: Buffer): FrameInfo {
   if (message === null || typeof message !== 'object' || Array.isArray(message)) {
     return { kind: 'malformed', reason: 'not-an-object' };
   }
-  const { data, errors } = message as { data?: { id?: unknown }; errors?: unknown };
+  // The API's shape (twitter-api-v2's types); the checks below still test it, as any member may be missing.
+  const { data, errors } = message as Partial<Pick<TweetV2SingleStreamResult, 'data' | 'errors'>>;
   const isTweet = typeof data === 'object' && data !== null && typeof data.id === 'string';
   const errorOnly = !isTweet && data === undefined && Array.isArray(errors);
   return {

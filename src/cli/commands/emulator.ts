@@ -31,6 +31,9 @@ function emulatorOptions(values: OptionValues): XEmulatorOptions {
       keepaliveS: numberOption(values, 'keepalive-s'),
       faults: parseFaults(stringOption(values, 'faults') ?? ''),
       seed: intOption(values, 'seed'),
+      deletedEvery: intOption(values, 'deleted-every'),
+      lookupLimit: intOption(values, 'lookup-limit'),
+      windowS: numberOption(values, 'window-s'),
     };
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(`Option --faults is invalid: ${err.message}`, { cause: err });
@@ -44,7 +47,7 @@ export const emulatorCommand: Command = {
   summary: 'Run the fake X API (or --osf: the fake OSF)',
   usage:
     'sampled-stream emulator [--port N] [--rate TWEETS_PER_S] [--token T] [--max-connections N] [--keepalive-s S] ' +
-    '[--faults kind@second[+duration][#conn],...] [--seed N] | emulator --osf [--port N] [--token T] [--storage DIR]',
+    '[--faults kind@second[+duration][#conn],...] [--seed N] [--deleted-every N] [--lookup-limit N] [--window-s S] | emulator --osf [--port N] [--token T] [--storage DIR]',
   options: {
     port: { type: 'string', valueName: 'N', description: 'port to listen on, on 127.0.0.1', defaultText: 'a free port' },
     rate: { type: 'string', valueName: 'TWEETS_PER_S', description: 'tweets per second of the sample; 0 = as fast as possible', defaultText: '50' },
@@ -58,6 +61,19 @@ export const emulatorCommand: Command = {
       defaultText: 'none',
     },
     seed: { type: 'string', valueName: 'N', description: 'seed of the deterministic sample', defaultText: '1' },
+    'deleted-every': {
+      type: 'string',
+      valueName: 'N',
+      description: 'GET /2/tweets reports IDs divisible by N as not found (about one in N, as if deleted)',
+      defaultText: '0 (none)',
+    },
+    'lookup-limit': {
+      type: 'string',
+      valueName: 'N',
+      description: 'GET /2/tweets requests per token per window; more get 429 with x-rate-limit-* headers',
+      defaultText: '300',
+    },
+    'window-s': { type: 'string', valueName: 'S', description: 'length of the lookup rate-limit window in seconds', defaultText: '900' },
     osf: { type: 'boolean', description: 'run the fake OSF (WaterButler) instead of the fake X API' },
     storage: { type: 'string', valueName: 'DIR', description: 'with --osf: also mirror the latest version of every file here', defaultText: 'memory only' },
   },

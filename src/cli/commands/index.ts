@@ -17,6 +17,7 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [name: string, load: () => 
   ['check', async () => (await import('./check.js')).checkCommand],
   ['verify', async () => (await import('./verify.js')).verifyCommand],
   ['download', async () => (await import('./download.js')).downloadCommand],
+  ['hydrate', async () => (await import('./hydrate.js')).hydrateCommand],
   ['emulator', async () => (await import('./emulator.js')).emulatorCommand],
   ['demo', async () => (await import('./demo.js')).demoCommand],
 ];
