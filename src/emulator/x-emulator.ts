@@ -8,6 +8,7 @@ import type { Fault } from './parse-faults.js';
 import * as problems from './problems.js';
 import { RequestWindow, type WindowState } from './request-window.js';
 import { SampleTimeline } from './sample-timeline.js';
+import { SendLedger } from './send-ledger.js';
 import { StreamConnection } from './stream-connection.js';
 import { parseStreamQuery, type StreamEndpoint, type StreamQuery } from './stream-query.js';
 import { TEXT_VARIANTS } from './text-variants.js';
@@ -38,6 +39,8 @@ export interface XEmulatorOptions {
   outOfOrderRate?: number;
   /** created_at precedes delivery by 0..maxLagMs. @default 3000 */
   maxLagMs?: number;
+  /** File that records every tweet written to each connection (send-ledger.ts); none when unset. */
+  ledger?: string;
 }
 
 /** A running fake X API. */
@@ -52,7 +55,7 @@ export interface XEmulator {
   sampleIds(fromMs: number, toMs: number): string[];
   /** Accepted and rejected (by status code) connections, and complete JSON messages written. */
   stats(): { connectionsAccepted: number; connectionsRejected: Record<string, number>; messagesSent: number };
-  /** Destroys every open socket; resolves when the server is closed. */
+  /** Destroys every open socket; resolves when the server is closed and the ledger (if any) is written. */
   close(): Promise<void>;
 }
 
@@ -65,7 +68,7 @@ const ENDPOINTS: Record<string, StreamEndpoint> = {
   '/2/tweets/sample10/stream': 'sample10',
 };
 
-function checkOptions(o: Required<Omit<XEmulatorOptions, 'token' | 'clock' | 'faults' | 'host'>>): void {
+function checkOptions(o: Required<Omit<XEmulatorOptions, 'token' | 'clock' | 'faults' | 'host' | 'ledger'>>): void {
   const problemsFound = [
     Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535 ? '' : `'port' must be 0..65535: got ${o.port}`,
     Number.isFinite(o.ratePerS) && o.ratePerS >= 0 ? '' : `'ratePerS' must be >= 0: got ${o.ratePerS}`,
@@ -112,6 +115,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   } = options;
   checkOptions({ port, ratePerS, maxConnections, keepaliveS, seed, duplicateRate, outOfOrderRate, maxLagMs });
   const templates = await loadMessageTemplates();
+  const ledger = options.ledger === undefined ? null : await SendLedger.open(options.ledger);
   const timelineOptions = {
     seed,
     duplicateRate,
@@ -163,6 +167,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     window: WindowState,
   ) => {
     accepted += 1;
+    const number = accepted;
     slots.set(slot, (slots.get(slot) ?? 0) + 1);
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
@@ -172,7 +177,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     res.flushHeaders();
     res.socket?.setNoDelay(true);
     const connection = new StreamConnection({
-      target: { number: accepted, connectedAtMs: clock.now(), fired: new Set() },
+      target: { number, connectedAtMs: clock.now(), fired: new Set() },
       response: res,
       clock,
       timeline: timelines[endpoint],
@@ -185,6 +190,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       onMessages: (count) => {
         messagesSent += count;
       },
+      onDelivered: ledger ? (ids) => ledger.record(number, ids, clock.now()) : undefined,
     });
     connections.add(connection);
     res.once('close', () => {
@@ -246,12 +252,13 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     activeConnections: () => connections.size,
     sampleIds: (fromMs, toMs) => timelines.sample.sampleIds(fromMs, toMs),
     stats: () => ({ connectionsAccepted: accepted, connectionsRejected: { ...rejected }, messagesSent }),
-    close() {
-      return new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         for (const connection of connections) connection.stop();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });
+      await ledger?.close();
     },
   };
 }

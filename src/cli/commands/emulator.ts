@@ -31,6 +31,7 @@ function emulatorOptions(values: OptionValues): XEmulatorOptions {
       keepaliveS: numberOption(values, 'keepalive-s'),
       faults: parseFaults(stringOption(values, 'faults') ?? ''),
       seed: intOption(values, 'seed'),
+      ledger: stringOption(values, 'ledger'),
     };
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(`Option --faults is invalid: ${err.message}`, { cause: err });
@@ -44,7 +45,7 @@ export const emulatorCommand: Command = {
   summary: 'Run the fake X API (or --osf: the fake OSF)',
   usage:
     'sampled-stream emulator [--port N] [--rate TWEETS_PER_S] [--token T] [--max-connections N] [--keepalive-s S] ' +
-    '[--faults kind@second[+duration][#conn],...] [--seed N] | emulator --osf [--port N] [--token T] [--storage DIR]',
+    '[--faults kind@second[+duration][#conn],...] [--seed N] [--ledger FILE] | emulator --osf [--port N] [--token T] [--storage DIR]',
   options: {
     port: { type: 'string' },
     rate: { type: 'string' },
@@ -53,6 +54,7 @@ export const emulatorCommand: Command = {
     'keepalive-s': { type: 'string' },
     faults: { type: 'string' },
     seed: { type: 'string' },
+    ledger: { type: 'string', description: 'Record every tweet written to each connection: one line conn<TAB>id<TAB>sent_at_ms' },
     osf: { type: 'boolean' },
     storage: { type: 'string' },
   },
