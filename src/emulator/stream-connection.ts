@@ -83,6 +83,11 @@ export class StreamConnection {
     deps.response.once('close', () => this.stop());
   }
 
+  /** The connection's number in faults and the ledger. */
+  get number(): number {
+    return this.#deps.target.number;
+  }
+
   /** Ends the loop (the socket is closed by whoever called this). */
   stop(): void {
     this.#closed = true;

@@ -51,6 +51,8 @@ export interface XEmulator {
   /** Adds a fault that starts now. */
   injectFault(fault: Omit<Fault, 'atS'>): void;
   activeConnections(): number;
+  /** Numbers of the open connections (1 = the first accepted), for faults aimed at one of them. */
+  openConnections(): number[];
   /** IDs of every tweet of the shared sample whose delivery time (emulator clock) is in [fromMs, toMs). */
   sampleIds(fromMs: number, toMs: number): string[];
   /** Accepted and rejected (by status code) connections, and complete JSON messages written. */
@@ -250,6 +252,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       for (const connection of connections) connection.wake();
     },
     activeConnections: () => connections.size,
+    openConnections: () => [...connections].map((connection) => connection.number),
     sampleIds: (fromMs, toMs) => timelines.sample.sampleIds(fromMs, toMs),
     stats: () => ({ connectionsAccepted: accepted, connectionsRejected: { ...rejected }, messagesSent }),
     async close() {
