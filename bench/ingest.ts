@@ -1,18 +1,21 @@
 /**
  * bench:ingest (DESIGN 13): the stream daemon against the emulator at full speed, compared with a Python
  * stdlib re-implementation of twarc2's streaming loop on the same source; then the daemon at the 1% rate.
+ * `--rate 60,600` measures only the daemon at those paced rates (tweets/s), in % of a core.
  * Prints figures; asserts nothing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { startXEmulator, type XEmulator } from '../src/emulator/index.js';
 import type { Settings } from '../src/config/index.js';
 import { streamUrl } from '../src/stream/index.js';
+import { cpuSeconds, peakRssMb } from '../src/platform/proc-stats.js';
 import { testSettings } from '../test/helpers/settings.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -23,7 +26,6 @@ const ONE_PERCENT_RATE = 60;
 const WARMUP_MS = 1500;
 /** V8's memory reducer runs a few full GCs some 15 s after start-up; a daemon runs for months, so skip them. */
 const IDLE_WARMUP_MS = 20_000;
-const CLOCK_TICKS_PER_S = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /** twarc2's loop (requests' iter_lines with 512-byte reads, json.loads, a `__twarc` dict, json.dumps), stdlib only. */
 const TWARC_LOOP_PY = String.raw`
@@ -55,17 +57,6 @@ with open(out, "w") as fh:
             count += 1
 print(count)
 `;
-
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
-}
-
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 async function waitForConnections(emulator: XEmulator, children: ChildProcess[]): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -183,14 +174,29 @@ function line(label: string, value: string): void {
   process.stdout.write(`${label.padEnd(44)} ${value}\n`);
 }
 
-const root = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
-try {
-  await mkdir(BUILD_DIR, { recursive: true });
-  // The built connection.js reads its version from ../../package.json, relative to dist/stream/.
-  await copyFile(join(REPO, 'package.json'), join(BUILD_DIR, 'package.json'));
-  const main = buildDaemon();
-  // Other work on the machine skews every figure below; the load says how much.
-  line('load average (1 min) before measuring', loadavg()[0]!.toFixed(2));
+/** The paced rates of `--rate 60,600`, or null for the full benchmark. */
+function pacedRates(): number[] | null {
+  const { values } = parseArgs({ options: { rate: { type: 'string' } } });
+  if (values.rate === undefined) return null;
+  const rates = values.rate.split(',').map(Number);
+  if (rates.some((rate) => !Number.isFinite(rate) || rate <= 0)) {
+    throw new Error(`--rate must be tweets per second > 0, comma-separated (e.g. 60,600): got "${values.rate}"`);
+  }
+  return rates;
+}
+
+/** The daemon's CPU at a paced rate, beside a bare Node reader of the same stream. */
+async function measurePaced(root: string, main: string, ratePerS: number): Promise<void> {
+  const clients = daemonAndBareReader(main);
+  const [paced, bare] = await measureAgainstEmulator(join(root, `paced-${ratePerS}`), ratePerS, clients, ONE_PERCENT_S, IDLE_WARMUP_MS);
+  const target = ratePerS === ONE_PERCENT_RATE ? ' (target < 2)' : '';
+  line(`daemon at ${ratePerS} tweets/s: CPU % of a core`, `${paced!.cpuPercent.toFixed(2)}${target}`);
+  line(`bare Node HTTP reader, same stream: CPU %`, bare!.cpuPercent.toFixed(2));
+  line(`daemon at ${ratePerS} tweets/s: peak RSS MB`, paced!.peakRssMb.toFixed(1));
+}
+
+/** Full speed against the twarc2-style loop, then the 1% rate. */
+async function fullBenchmark(root: string, main: string): Promise<void> {
   const [full] = await measureAgainstEmulator(join(root, 'full'), 0, daemon(main), FULL_SPEED_S);
   line('daemon, full speed: tweets/s', full!.perS.toFixed(0));
   line('daemon, full speed: CPU s per 100k tweets', full!.cpuSPer100k.toFixed(2));
@@ -207,11 +213,20 @@ try {
     line('twarc2-style Python loop', 'skipped: python3 not found');
   }
   line('floor 20,000/s, RSS < 150 MB', full!.perS >= 20_000 && full!.peakRssMb < 150 ? 'met' : 'NOT met');
-  const clients = daemonAndBareReader(main);
-  const [idle, bare] = await measureAgainstEmulator(join(root, 'slow'), ONE_PERCENT_RATE, clients, ONE_PERCENT_S, IDLE_WARMUP_MS);
-  line(`daemon at ${ONE_PERCENT_RATE} tweets/s: CPU % of a core`, `${idle!.cpuPercent.toFixed(2)} (target < 2)`);
-  line(`bare Node HTTP reader, same stream: CPU %`, bare!.cpuPercent.toFixed(2));
-  line(`daemon at ${ONE_PERCENT_RATE} tweets/s: peak RSS MB`, idle!.peakRssMb.toFixed(1));
+  await measurePaced(root, main, ONE_PERCENT_RATE);
+}
+
+const rates = pacedRates();
+const root = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
+try {
+  await mkdir(BUILD_DIR, { recursive: true });
+  // The built connection.js reads its version from ../../package.json, relative to dist/stream/.
+  await copyFile(join(REPO, 'package.json'), join(BUILD_DIR, 'package.json'));
+  const main = buildDaemon();
+  // Other work on the machine skews every figure below; the load says how much.
+  line('load average (1 min) before measuring', loadavg()[0]!.toFixed(2));
+  if (rates === null) await fullBenchmark(root, main);
+  else for (const rate of rates) await measurePaced(root, main, rate);
 } finally {
   await rm(root, { recursive: true, force: true });
   await rm(BUILD_DIR, { recursive: true, force: true });

@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { main } from '../src/cli/main.js';
+import { parseLedger } from '../src/emulator/send-ledger.js';
 import { DAEMON_QUERY, openRaw, waitFor } from './helpers/emulator-stream-client.js';
+import { tempDir } from './helpers/tmp.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -33,9 +37,10 @@ describe('sampled-stream emulator', () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('prints its URL, streams tweets, and exits 0 on SIGTERM', async () => {
+  it('prints its URL, streams tweets, records them in --ledger, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const args = ['--import', 'tsx', 'src/cli/main.ts', 'emulator', '--port', String(port), '--rate', '100'];
+    const ledger = join(await tempDir(), 'ledger.tsv');
+    const args = ['--import', 'tsx', 'src/cli/main.ts', 'emulator', '--port', String(port), '--rate', '100', '--ledger', ledger];
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stdout = '';
@@ -46,12 +51,19 @@ describe('sampled-stream emulator', () => {
     assert.equal(stdout, `X API emulator listening on http://127.0.0.1:${port}\n`);
     const stream = await openRaw(`http://127.0.0.1:${port}`, `/2/tweets/sample/stream?${DAEMON_QUERY}`);
     assert.equal(stream.status, 200);
-    await waitFor(() => stream.messages().length >= 1, 'a message');
+    await waitFor(() => stream.messages().length >= 20, 'some messages');
     assert.match(stream.messages()[0]!.data.id, /^\d+$/);
+    const sentBefore = Date.now();
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     assert.equal(code, 0);
     assert.equal(await stream.ended, 'aborted');
+    const entries = parseLedger(await readFile(ledger, 'utf8'));
+    assert.deepEqual(new Set(entries.map((e) => e.connection)), new Set([1]));
+    const received = stream.messages().map((m) => m.data.id as string);
+    // Every ID the client received was recorded, in order, with the time it was written.
+    assert.deepEqual(entries.map((e) => e.id).slice(0, received.length), received);
+    assert.ok(entries.every((e, i) => e.sentAtMs <= sentBefore + 5_000 && (i === 0 || e.sentAtMs >= entries[i - 1]!.sentAtMs)));
   });
 
   const refused: { args: string[]; stderr: RegExp }[] = [

@@ -1,35 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startXEmulator } from '../src/emulator/index.js';
 import { readStreamState } from '../src/contracts/index.js';
 import { tempDir } from './helpers/tmp.js';
-import { daemonSettings, readSpool, waitFor } from './helpers/stream-harness.js';
+import { daemonSettings, readSpool, spawnDaemon, waitFor, type DaemonProcess } from './helpers/stream-harness.js';
 
-const REPO = join(import.meta.dirname, '..');
 const TOKEN = 'test-bearer-token-1234567890';
-
-interface Daemon {
-  child: ChildProcess;
-  output: () => string;
-  exit: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-function spawnDaemon(configPath: string): Daemon {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'stream', '--config', configPath], {
-    cwd: REPO,
-    env: { ...process.env, SAMPLED_STREAM_ALLOW_ROOT: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, output: () => output, exit };
-}
 
 /** Runs `body` with settings pointing at a fresh emulator. */
 async function withEmulator(body: (setup: Awaited<ReturnType<typeof daemonSettings>>) => Promise<void>): Promise<void> {
@@ -42,7 +21,7 @@ async function withEmulator(body: (setup: Awaited<ReturnType<typeof daemonSettin
 }
 
 /** Kills a daemon still running when a test fails, so the run ends. */
-function killOnFailure(daemon: Daemon): () => void {
+function killOnFailure(daemon: DaemonProcess): () => void {
   return () => {
     if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
   };

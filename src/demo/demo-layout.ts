@@ -15,6 +15,13 @@ export interface DemoLayout {
 
 /** Short timings so a demo minute shows what a production day would. */
 const DEMO_X_API = { stall_timeout_s: 5 };
+const DEMO_HOURLY = { keep_spool_h: 1 };
+
+/** Settings that differ from the demo's (the soak's, on its fast clock). */
+export interface LayoutTuning {
+  xApi?: Record<string, unknown>;
+  hourly?: Record<string, unknown>;
+}
 
 function serverPaths(root: string, server: string) {
   const base = join(root, server);
@@ -30,7 +37,11 @@ function serverPaths(root: string, server: string) {
  * Creates the demo folders, 0600 token files and both servers' settings: server 2 syncs through the `local`
  * transport into server 1's spool; server 1 publishes to the fake OSF.
  */
-export async function createDemoLayout(root: string, urls: { xApi: string; osf: string; osfProject: string }): Promise<DemoLayout> {
+export async function createDemoLayout(
+  root: string,
+  urls: { xApi: string; osf: string; osfProject: string },
+  tuning: LayoutTuning = {},
+): Promise<DemoLayout> {
   const secrets = join(root, 'secrets');
   const logs = join(root, 'logs');
   const osfStorage = join(root, 'osf-storage');
@@ -44,14 +55,14 @@ export async function createDemoLayout(root: string, urls: { xApi: string; osf: 
   const paths2 = serverPaths(root, 'server2');
   for (const dir of [...Object.values(paths1), ...Object.values(paths2)]) await mkdir(dir, { recursive: true });
   const common = {
-    x_api: { base_url: urls.xApi, bearer_token_file: bearer, ...DEMO_X_API },
+    x_api: { base_url: urls.xApi, bearer_token_file: bearer, ...(tuning.xApi ?? DEMO_X_API) },
     email: { enabled: false, from: 'sampled-stream@demo.invalid', to: ['maintainers@demo.invalid'] },
   };
   const server1 = {
     server: 'server1',
     paths: paths1,
     ...common,
-    hourly: { keep_spool_h: 1 },
+    hourly: tuning.hourly ?? DEMO_HOURLY,
     osf: { enabled: true, base_url: urls.osf, project_id: urls.osfProject, token_file: osfToken },
   };
   const server2 = {

@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
-import { once } from 'node:events';
 import { loadSettings, type Settings } from '../config/index.js';
 import { startFakeOsf, startXEmulator, type Fault } from '../emulator/index.js';
 import { hourLabel } from '../contracts/index.js';
@@ -18,6 +16,7 @@ import { createLogger, type Logger } from '../platform/logger.js';
 import { HOUR_MS, readStreamState, type ConnectionGap } from '../contracts/index.js';
 import { runSync } from '../sync/index.js';
 import { createDemoLayout, type DemoLayout } from './demo-layout.js';
+import { spawnStreamDaemon, stopProcess, waitFor } from './processes.js';
 import { formatRecoveredGap, recoveredGaps, type Receipts } from './recovered-gaps.js';
 
 /** How long the demo records, and when each daemon meets its fault (seconds after the emulator starts). */
@@ -51,39 +50,6 @@ function faultsAt(s: number, t: DemoTimings): Array<Omit<Fault, 'atS'>> {
     ];
   }
   return [];
-}
-
-/** The CLI entry next to this module: the TypeScript source under tsx (npm run demo), else the build. */
-function cliEntry(): string[] {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const main = fileURLToPath(new URL(`../cli/main.${fromSource ? 'ts' : 'js'}`, import.meta.url));
-  return fromSource ? ['--import', 'tsx', main] : [main];
-}
-
-function spawnDaemon(configPath: string, logFile: string): ChildProcess {
-  const child = spawn(process.execPath, [...cliEntry(), 'stream', '--config', configPath], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SAMPLED_STREAM_ALLOW_ROOT: '1' },
-  });
-  const log = createWriteStream(logFile);
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  return child;
-}
-
-async function stopDaemon(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Demo stopped: ${what} did not happen within ${timeoutMs / 1000} s`);
-    await systemClock.sleep(200);
-  }
 }
 
 async function listJsonl(dir: string): Promise<string[]> {
@@ -135,9 +101,9 @@ export async function runDemo(outputRoot: string, out: Writable, timings: DemoTi
   try {
     say(`Demo output: ${root}`);
     say(`X API emulator at ${emulator.url} (${RATE_PER_S} tweets/s), fake OSF at ${osf.url}`);
-    daemons.push(spawnDaemon(layout.configs.server1, join(layout.logs, 'server1-stream.log')));
+    daemons.push(spawnStreamDaemon(layout.configs.server1, join(layout.logs, 'server1-stream.log')));
     await waitFor(async () => emulator.activeConnections() >= 1, 'server 1 connecting');
-    daemons.push(spawnDaemon(layout.configs.server2, join(layout.logs, 'server2-stream.log')));
+    daemons.push(spawnStreamDaemon(layout.configs.server2, join(layout.logs, 'server2-stream.log')));
     await waitFor(async () => emulator.activeConnections() >= 2, 'server 2 connecting');
     say(`Recording for ${timings.collectS} s: server 1 stalls at ${timings.server1StallAtS} s, server 2 drops at ${timings.server2DropAtS} s and meets 503s for ${timings.server2OutageS} s`);
     const recordingStart = Date.now();
@@ -149,7 +115,7 @@ export async function runDemo(outputRoot: string, out: Writable, timings: DemoTi
         say(`  ${second} s: synced server 2 to server 1`);
       }
     }
-    await Promise.all(daemons.map(stopDaemon));
+    await Promise.all(daemons.map((d) => stopProcess(d)));
     await runSync({ settings: s2, clock: systemClock, log });
     say('Daemons stopped, last sync done.');
 
@@ -178,7 +144,7 @@ export async function runDemo(outputRoot: string, out: Writable, timings: DemoTi
     for (const gap of gaps) say(formatRecoveredGap(gap));
     return layout;
   } finally {
-    await Promise.all(daemons.map(stopDaemon));
+    await Promise.all(daemons.map((d) => stopProcess(d)));
     await Promise.all([emulator.close(), osf.close()]);
   }
 }

@@ -23,6 +23,8 @@ export interface StreamConnectionDeps {
   offset: number;
   /** Counts complete JSON messages written. */
   onMessages(count: number): void;
+  /** With a ledger: the IDs of tweets whose bytes reached the kernel, once they have. */
+  onDelivered?: (ids: string[]) => void;
 }
 
 /** Messages are gathered into writes of up to this many bytes. */
@@ -51,14 +53,16 @@ function whenDrainedOrClosed(response: ServerResponse): Promise<void> {
   });
 }
 
-function whenFlushedOrClosed(response: ServerResponse, chunk: Uint8Array): Promise<void> {
+/** Resolves true once `chunk` reached the kernel, false when the response closed first. */
+function whenFlushedOrClosed(response: ServerResponse, chunk: Uint8Array): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = () => {
-      response.off('close', done);
-      resolve();
+    const done = (flushed: boolean) => {
+      response.off('close', closed);
+      resolve(flushed);
     };
-    response.on('close', done);
-    response.write(chunk, done);
+    const closed = () => done(false);
+    response.on('close', closed);
+    response.write(chunk, (err) => done(!err));
   });
 }
 
@@ -77,6 +81,11 @@ export class StreamConnection {
     this.#event = deps.timeline.alignedEvent(deps.target.connectedAtMs, deps.step, deps.offset);
     this.#lastKeepaliveMs = deps.target.connectedAtMs;
     deps.response.once('close', () => this.stop());
+  }
+
+  /** The connection's number in faults and the ledger. */
+  get number(): number {
+    return this.#deps.target.number;
   }
 
   /** Ends the loop (the socket is closed by whoever called this). */
@@ -135,6 +144,7 @@ export class StreamConnection {
     let buffer = this.#scratch;
     let used = 0;
     let count = 0;
+    const ids: string[] | null = this.#deps.onDelivered ? [] : null;
     while (this.#isDue(nowMs)) {
       const tweet = this.#deps.timeline.delivery(this.#event).tweet;
       const needed = renderer.maxBytes(tweet);
@@ -143,12 +153,13 @@ export class StreamConnection {
         buffer = Buffer.allocUnsafe(needed);
       }
       used = renderer.render(tweet, buffer, used);
+      ids?.push(tweet.id);
       this.#event += this.#deps.step;
       count += 1;
     }
     if (count === 0) return;
     // The scratch buffer is reused, so the socket gets its own copy.
-    await this.#write(Buffer.from(buffer.subarray(0, used)));
+    await this.#write(Buffer.from(buffer.subarray(0, used)), ids);
     this.#deps.onMessages(count);
   }
 
@@ -162,10 +173,12 @@ export class StreamConnection {
       // An all-ASCII message cannot be cut inside a character, so this connection gets the emoji variant of it.
       if (!line.some((byte) => byte >= 0x80)) line = renderer.renderLine({ ...tweet, variant: EMOJI_VARIANT });
       let start = 0;
+      let flushed = true;
       for (const end of [...splitOffsets(line), line.length]) {
-        await whenFlushedOrClosed(response, line.subarray(start, end));
+        flushed = await whenFlushedOrClosed(response, line.subarray(start, end));
         start = end;
       }
+      if (flushed) this.#deps.onDelivered?.([tweet.id]);
       count += 1;
     }
     this.#deps.onMessages(count);
@@ -196,10 +209,12 @@ export class StreamConnection {
     }
   }
 
-  async #write(chunk: Uint8Array): Promise<void> {
-    const { response } = this.#deps;
+  /** Writes `chunk`; the `ids` it holds go to the ledger when the write reaches the kernel. */
+  async #write(chunk: Uint8Array, ids: string[] | null = null): Promise<void> {
+    const { response, onDelivered } = this.#deps;
     if (this.#closed || response.destroyed) return;
-    if (!response.write(chunk)) await whenDrainedOrClosed(response);
+    const written = ids && onDelivered ? (err?: Error | null) => !err && onDelivered(ids) : undefined;
+    if (!response.write(chunk, written)) await whenDrainedOrClosed(response);
   }
 
   /** Sleeps on the injected clock until `wakeAtMs` or wake(); a due time only yields to the event loop. */

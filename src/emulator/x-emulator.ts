@@ -8,6 +8,7 @@ import type { Fault } from './parse-faults.js';
 import * as problems from './problems.js';
 import { RequestWindow, type WindowState } from './request-window.js';
 import { SampleTimeline } from './sample-timeline.js';
+import { SendLedger } from './send-ledger.js';
 import { StreamConnection } from './stream-connection.js';
 import { parseLookupQuery, parseStreamQuery, type StreamEndpoint, type StreamQuery } from './stream-query.js';
 import { lookupBody } from './tweet-lookup.js';
@@ -45,6 +46,8 @@ export interface XEmulatorOptions {
   lookupLimit?: number;
   /** The lookup rate-limit window in seconds (X: 15 minutes). @default 900 */
   windowS?: number;
+  /** File that records every tweet written to each connection (send-ledger.ts); none when unset. */
+  ledger?: string;
 }
 
 /** A running fake X API. */
@@ -55,6 +58,8 @@ export interface XEmulator {
   /** Adds a fault that starts now. */
   injectFault(fault: Omit<Fault, 'atS'>): void;
   activeConnections(): number;
+  /** Numbers of the open connections (1 = the first accepted), for faults aimed at one of them. */
+  openConnections(): number[];
   /** IDs of every tweet of the shared sample whose delivery time (emulator clock) is in [fromMs, toMs). */
   sampleIds(fromMs: number, toMs: number): string[];
   /** The next `count` lookup requests (after the bearer and query checks) fail with `status`, without rate headers. */
@@ -66,7 +71,7 @@ export interface XEmulator {
     messagesSent: number;
     lookupRequests: number;
   };
-  /** Destroys every open socket; resolves when the server is closed. */
+  /** Destroys every open socket; resolves when the server is closed and the ledger (if any) is written. */
   close(): Promise<void>;
 }
 
@@ -80,7 +85,7 @@ const ENDPOINTS: Record<string, StreamEndpoint> = {
   '/2/tweets/sample10/stream': 'sample10',
 };
 
-function checkOptions(o: Required<Omit<XEmulatorOptions, 'token' | 'clock' | 'faults' | 'host'>>): void {
+function checkOptions(o: Required<Omit<XEmulatorOptions, 'token' | 'clock' | 'faults' | 'host' | 'ledger'>>): void {
   const wholeAtLeast = (name: string, value: number, min: number) =>
     Number.isInteger(value) && value >= min ? '' : `'${name}' must be a whole number >= ${min}: got ${value}`;
   const problemsFound = [
@@ -137,6 +142,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     port, ratePerS, maxConnections, keepaliveS, seed, duplicateRate, outOfOrderRate, maxLagMs, deletedEvery, lookupLimit, windowS,
   });
   const templates = await loadMessageTemplates();
+  const ledger = options.ledger === undefined ? null : await SendLedger.open(options.ledger);
   const timelineOptions = {
     seed,
     duplicateRate,
@@ -191,6 +197,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     window: WindowState,
   ) => {
     accepted += 1;
+    const number = accepted;
     slots.set(slot, (slots.get(slot) ?? 0) + 1);
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
@@ -200,7 +207,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     res.flushHeaders();
     res.socket?.setNoDelay(true);
     const connection = new StreamConnection({
-      target: { number: accepted, connectedAtMs: clock.now(), fired: new Set() },
+      target: { number, connectedAtMs: clock.now(), fired: new Set() },
       response: res,
       clock,
       timeline: timelines[endpoint],
@@ -213,6 +220,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       onMessages: (count) => {
         messagesSent += count;
       },
+      onDelivered: ledger ? (ids) => ledger.record(number, ids, clock.now()) : undefined,
     });
     connections.add(connection);
     res.once('close', () => {
@@ -292,17 +300,19 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       for (const connection of connections) connection.wake();
     },
     activeConnections: () => connections.size,
+    openConnections: () => [...connections].map((connection) => connection.number),
     sampleIds: (fromMs, toMs) => timelines.sample.sampleIds(fromMs, toMs),
     failNextLookups(status, count) {
       for (let i = 0; i < count; i++) forcedLookupFailures.push(status);
     },
     stats: () => ({ connectionsAccepted: accepted, connectionsRejected: { ...rejected }, messagesSent, lookupRequests }),
-    close() {
-      return new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         for (const connection of connections) connection.stop();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });
+      await ledger?.close();
     },
   };
 }

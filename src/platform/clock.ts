@@ -36,3 +36,19 @@ export function fixedClock(fixedMs: number): Clock {
 export function offsetClock(offsetMs: number): Clock {
   return { now: () => Date.now() + offsetMs, sleep: systemClock.sleep };
 }
+
+/** Where an accelerated clock starts: at wall time `realMs` it reads `startMs`, and runs `speed` times faster. */
+export interface ClockOrigin {
+  realMs: number;
+  startMs: number;
+  speed: number;
+}
+
+/** A clock running `speed` times faster than the wall clock (the soak's hours in minutes); sleeps shrink to match. */
+export function acceleratedClock(origin: ClockOrigin): Clock {
+  const { realMs, startMs, speed } = origin;
+  return {
+    now: () => startMs + Math.floor((Date.now() - realMs) * speed),
+    sleep: (ms, signal) => systemClock.sleep(ms / speed, signal),
+  };
+}

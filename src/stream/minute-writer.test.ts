@@ -93,13 +93,19 @@ for (const [name, start, first, second] of boundaries) {
   });
 }
 
-test('MinuteWriter hands buffered lines to the .part file every second', async () => {
+test('MinuteWriter writes the queued lines of a chunk through to the .part file on flush(), without a timer', async () => {
   const t = await setup('2026-11-22T06:10:30Z');
   const part = join(t.spoolDir, 'server1/2026-11-22/06/2026-11-22T06-10Z.jsonl.part');
   t.write('1');
-  assert.equal((await readFile(part, 'utf8')).length, 0);
-  await t.clock.advance(1_000);
-  assert.deepEqual((await readFile(part, 'utf8')).split('\n').filter(Boolean).length, 1);
+  t.write('2');
+  t.writer.flush();
+  assert.deepEqual(await ids(t.spoolDir, 'server1/2026-11-22/06/2026-11-22T06-10Z.jsonl.part'), ['1', '2']);
+  t.write('3');
+  await t.clock.advance(5_000);
+  // No timer writes a partial chunk: the reader calls flush() at the end of each chunk.
+  assert.equal((await readFile(part, 'utf8')).split('\n').filter(Boolean).length, 2);
+  t.writer.flush();
+  assert.deepEqual(await ids(t.spoolDir, 'server1/2026-11-22/06/2026-11-22T06-10Z.jsonl.part'), ['1', '2', '3']);
   await t.stop();
 });
 

@@ -8,9 +8,6 @@ import { MINUTE_MS, PART_SUFFIX, minuteKey, minutePath, minuteStart } from '../c
 import type { SegmentRegistry } from './segment-registry.js';
 import { spoolLineParts, type LineKind, type SpoolLine } from './spool-line.js';
 
-/** Buffered lines reach the kernel at least this often: at the 1% rate, one write a second, not one a message. */
-export const FLUSH_INTERVAL_MS = 1000;
-
 const fsyncFd = promisify(fsync);
 const closeFd = promisify(close);
 const renameFile = promisify(rename);
@@ -45,7 +42,7 @@ export interface MinuteWriterDeps {
   onSegmentClaimed: () => void;
   /** Closing a file failed (disk full, I/O error): the daemon cannot go on. */
   onFatal: (err: Error) => void;
-  /** Write buffer size. @default 65536 */
+  /** Chunk buffer size: a socket chunk (at most 64 KiB) with its `__meta` members fits in one write. @default 131072 */
   bufferBytes?: number;
 }
 
@@ -59,9 +56,11 @@ const KIND_COUNTER: Record<LineKind, 'tweets' | 'errors' | 'other'> = {
  * Writes each line into the `.part` file of the UTC minute it was received in and, at the minute's end (a
  * clock timer, not the next message), flushes, fsyncs and renames it to `.jsonl` (DESIGN 3.1).
  *
- * Lines go through one buffer and `writeSync`: a write into the page cache is quick, and a synchronous
- * data path needs no backpressure. Only the slow part, fsync and rename, runs off the loop. The buffer is
- * written when full and every second, so a killed daemon loses at most the last second it received.
+ * Write-through per socket chunk: the reader write()s the lines of one chunk and then calls flush(), which
+ * hands them to the kernel in one `writeSync` before the next chunk is read. A killed daemon therefore loses
+ * nothing it has read (the page cache survives the process); only fsync at the minute's end makes it survive
+ * a power cut. A write into the page cache is quick and a synchronous data path needs no backpressure; only
+ * the slow part, fsync and rename, runs off the loop.
  */
 export class MinuteWriter {
   readonly #deps: MinuteWriterDeps;
@@ -72,10 +71,10 @@ export class MinuteWriter {
 
   constructor(deps: MinuteWriterDeps) {
     this.#deps = deps;
-    this.#buffer = Buffer.allocUnsafe(deps.bufferBytes ?? 65_536);
+    this.#buffer = Buffer.allocUnsafe(deps.bufferBytes ?? 131_072);
   }
 
-  /** Appends `line` with its `__meta` member to the file of the minute holding `receivedAtMs`. */
+  /** Queues `line` with its `__meta` member for the file of the minute holding `receivedAtMs`; flush() writes it. */
   write(line: SpoolLine, meta: Buffer, receivedAtMs: number): void {
     const minute = minuteStart(receivedAtMs);
     if (this.#open?.minuteStartMs !== minute) this.#switchTo(minute);
@@ -88,7 +87,7 @@ export class MinuteWriter {
     open.stats[KIND_COUNTER[line.kind]]++;
   }
 
-  /** Hands the buffered lines to the kernel. */
+  /** Hands the queued lines to the kernel in one write: called at the end of every socket chunk. */
   flush(): void {
     if (this.#open) this.#flush(this.#open.fd);
   }
@@ -102,12 +101,11 @@ export class MinuteWriter {
     return oldest;
   }
 
-  /** Writes the buffer every second and closes the open file at each minute boundary, until `signal` aborts. */
+  /** Closes the open file at each minute boundary, until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     const { clock } = this.#deps;
     while (!signal.aborted) {
-      const nowMs = clock.now();
-      const wakeAtMs = Math.min(minuteStart(nowMs) + MINUTE_MS, nowMs + FLUSH_INTERVAL_MS);
+      const wakeAtMs = minuteStart(clock.now()) + MINUTE_MS;
       try {
         // Timers may fire a little early: sleep again until the clock really reads the boundary.
         while (clock.now() < wakeAtMs) await clock.sleep(wakeAtMs - clock.now(), signal);
@@ -116,7 +114,6 @@ export class MinuteWriter {
       }
       const open = this.#open;
       if (open && open.minuteStartMs < minuteStart(clock.now())) this.#closeOpen();
-      else this.flush();
     }
   }
 

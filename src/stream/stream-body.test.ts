@@ -82,3 +82,18 @@ test('readStreamBody() drops a connection whose line grows past the limit', asyn
   assert.ok(t.sink.lines().some((l) => l.msg === 'line too long: reconnecting'));
   await t.writer.close();
 });
+
+test('readStreamBody() writes each chunk\'s complete lines to the .part file before the next chunk is read', async () => {
+  const t = await setup();
+  const linesInPart = async () => (await t.spoolText()).split('\n').filter(Boolean).length;
+  t.response.write('{"data":{"id":"1"}}\r\n{"data":{"id":"2"}}\r\n{"data":{"id"');
+  await new Promise((resolve) => setImmediate(resolve));
+  // No timer has run (the clock is fake): the lines are already in the file, as after a kill -9.
+  assert.equal(await linesInPart(), 2);
+  t.response.write(':"3"}}\r\n');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(await linesInPart(), 3);
+  t.response.end();
+  await t.ended;
+  await t.writer.close();
+});

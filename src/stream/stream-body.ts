@@ -116,7 +116,10 @@ export function readStreamBody(
         return;
       }
       try {
-        if (writeFrames(frames, nowMs)) {
+        const disconnected = writeFrames(frames, nowMs);
+        // Write-through: this chunk's lines reach the .part file before the next chunk is read (kill -9 safe).
+        writer.flush();
+        if (disconnected) {
           pending = NO_BYTES;
           finish({ kind: 'operational-disconnect' });
         }

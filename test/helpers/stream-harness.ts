@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings } from '../../src/config/index.js';
@@ -78,4 +80,28 @@ export function startDaemon(settings: Settings, clock: Clock): RunningDaemon {
       await done;
     },
   };
+}
+
+const REPO = join(import.meta.dirname, '..', '..');
+
+/** A stream daemon run as its own process, `sampled-stream stream --config FILE`. */
+export interface DaemonProcess {
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far. */
+  output: () => string;
+  exit: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/** Spawns `node --import tsx src/cli/main.ts stream --config <configPath>`, as systemd would run it. */
+export function spawnDaemon(configPath: string): DaemonProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'stream', '--config', configPath], {
+    cwd: REPO,
+    env: { ...process.env, SAMPLED_STREAM_ALLOW_ROOT: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, output: () => output, exit };
 }

@@ -34,6 +34,7 @@ function emulatorOptions(values: OptionValues): XEmulatorOptions {
       deletedEvery: intOption(values, 'deleted-every'),
       lookupLimit: intOption(values, 'lookup-limit'),
       windowS: numberOption(values, 'window-s'),
+      ledger: stringOption(values, 'ledger'),
     };
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(`Option --faults is invalid: ${err.message}`, { cause: err });
@@ -47,7 +48,7 @@ export const emulatorCommand: Command = {
   summary: 'Run the fake X API (or --osf: the fake OSF)',
   usage:
     'sampled-stream emulator [--port N] [--rate TWEETS_PER_S] [--token T] [--max-connections N] [--keepalive-s S] ' +
-    '[--faults kind@second[+duration][#conn],...] [--seed N] [--deleted-every N] [--lookup-limit N] [--window-s S] | emulator --osf [--port N] [--token T] [--storage DIR]',
+    '[--faults kind@second[+duration][#conn],...] [--seed N] [--deleted-every N] [--lookup-limit N] [--window-s S] [--ledger FILE] | emulator --osf [--port N] [--token T] [--storage DIR]',
   options: {
     port: { type: 'string', valueName: 'N', description: 'port to listen on, on 127.0.0.1', defaultText: 'a free port' },
     rate: { type: 'string', valueName: 'TWEETS_PER_S', description: 'tweets per second of the sample; 0 = as fast as possible', defaultText: '50' },
@@ -74,6 +75,7 @@ export const emulatorCommand: Command = {
       defaultText: '300',
     },
     'window-s': { type: 'string', valueName: 'S', description: 'length of the lookup rate-limit window in seconds', defaultText: '900' },
+    ledger: { type: 'string', valueName: 'FILE', description: 'record every tweet written to each connection: one line conn<TAB>id<TAB>sent_at_ms', defaultText: 'no ledger' },
     osf: { type: 'boolean', description: 'run the fake OSF (WaterButler) instead of the fake X API' },
     storage: { type: 'string', valueName: 'DIR', description: 'with --osf: also mirror the latest version of every file here', defaultText: 'memory only' },
   },

@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { refuseRoot } from '../command.js';
 import { assertSecretFiles, loadSettings } from '../../config/index.js';
-import { systemClock } from '../../platform/clock.js';
+import { systemClock, type Clock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
 import { runStreamDaemon } from '../../stream/index.js';
 
@@ -15,20 +15,25 @@ export const streamCommand: Command = {
   options: {},
   async run(ctx) {
     refuseRoot(ctx, 'stream');
-    const settings = await loadSettings(ctx.configPath, 'stream');
-    await assertSecretFiles(settings, 'stream');
-    const log = createLogger().child({ stage: 'stream', server: settings.server });
-    const controller = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      log.info({ signal }, 'stopping');
-      controller.abort();
-    };
-    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-    try {
-      await runStreamDaemon({ settings, clock: systemClock, log }, controller.signal);
-      return 0;
-    } finally {
-      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-    }
+    await streamUntilSignal(ctx.configPath, systemClock);
+    return 0;
   },
 };
+
+/** Loads the settings and runs the daemon on `clock` until SIGTERM or SIGINT (the soak runs it on a fast clock). */
+export async function streamUntilSignal(configPath: string, clock: Clock): Promise<void> {
+  const settings = await loadSettings(configPath, 'stream');
+  await assertSecretFiles(settings, 'stream');
+  const log = createLogger().child({ stage: 'stream', server: settings.server });
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'stopping');
+    controller.abort();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  try {
+    await runStreamDaemon({ settings, clock, log }, controller.signal);
+  } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  }
+}
