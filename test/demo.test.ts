@@ -26,4 +26,15 @@ test('runDemo() shows each daemon gap recovered by the other server and leaves t
   await access(join(layout.root, 'daily-report.eml'));
   assert.match(await readFile(join(layout.root, 'daily-report.html'), 'utf8'), /<table/);
   assert.ok((await readdir(layout.osfStorage, { recursive: true })).some((f) => f.endsWith('_IDs.txt.xz')));
+
+  // The researcher's half: the published hours come back from the fake OSF intact and hydrate in full.
+  assert.match(text, /download: \d+ hours .*: \d+ downloaded, 0 unchanged, 0 replaced, 0 missing, 0 failed/, text);
+  const downloaded = execFileSync('xzcat', [join(layout.root, 'download', day!, ids[0]!)]);
+  assert.deepEqual(downloaded, execFileSync('xzcat', [join(vaultDay, ids[0]!)]));
+  const requested = Number(/requested ([\d,]+) IDs/.exec(text)?.[1]?.replace(/,/g, ''));
+  assert.ok(requested > 100 && requested <= 1000, text);
+  assert.match(text, new RegExp(`found\\s+${requested.toLocaleString('en-US')}\n`), text);
+  assert.match(text, /missing\s+0\n/, text);
+  const hydrated = (await readFile(join(layout.root, 'hydrate', 'tweets.jsonl'), 'utf8')).trimEnd().split('\n');
+  assert.equal(hydrated.length, Math.ceil(requested / 100));
 });

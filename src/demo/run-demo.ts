@@ -17,6 +17,7 @@ import { HOUR_MS, readStreamState, type ConnectionGap } from '../contracts/index
 import { runSync } from '../sync/index.js';
 import { createDemoLayout, type DemoLayout } from './demo-layout.js';
 import { spawnStreamDaemon, stopProcess, waitFor } from './processes.js';
+import { downloadAndHydrate } from './researcher-steps.js';
 import { formatRecoveredGap, recoveredGaps, type Receipts } from './recovered-gaps.js';
 
 /** How long the demo records, and when each daemon meets its fault (seconds after the emulator starts). */
@@ -39,6 +40,8 @@ export const DEFAULT_DEMO_TIMINGS: DemoTimings = {
 };
 
 const RATE_PER_S = 40;
+/** IDs the demo hydrates from the hours it downloaded (issue 11). */
+const HYDRATE_IDS = 1000;
 
 /** The faults due at second `s` of the recording. Connection #1 is server 1's (started first), #2 server 2's. */
 function faultsAt(s: number, t: DemoTimings): Array<Omit<Fault, 'atS'>> {
@@ -93,7 +96,8 @@ export async function runDemo(outputRoot: string, out: Writable, timings: DemoTi
   const started = new Date();
   const root = join(outputRoot, started.toISOString().replace(/[:.]/g, '-'));
   const emulator = await startXEmulator({ ratePerS: RATE_PER_S, keepaliveS: 5, maxConnections: 2 });
-  const osf = await startFakeOsf({ token: 'demo-osf-token', storageDir: join(root, 'osf-storage') });
+  const osfToken = 'demo-osf-token';
+  const osf = await startFakeOsf({ token: osfToken, storageDir: join(root, 'osf-storage') });
   const layout = await createDemoLayout(root, { xApi: emulator.url, osf: osf.url, osfProject: osf.projectId });
   const log = createLogger({ destination: pino.destination({ dest: join(layout.logs, 'demo.log'), sync: true }) });
   const [s1, s2] = await Promise.all([loadSettings(layout.configs.server1, 'hourly'), loadSettings(layout.configs.server2, 'sync')]);
@@ -142,6 +146,10 @@ export async function runDemo(outputRoot: string, out: Writable, timings: DemoTi
     }
     say(`Tweets: server1 ${receipts1.size}, server2 ${receipts2.size}, union ${new Set([...receipts1.keys(), ...receipts2.keys()]).size}`);
     for (const gap of gaps) say(formatRecoveredGap(gap));
+
+    say(`As a researcher: downloading ${hours.join(', ')} from the fake OSF and hydrating ${HYDRATE_IDS} of its IDs against the emulator`);
+    const researcher = await downloadAndHydrate(s1, { url: osf.url, projectId: osf.projectId, token: osfToken }, hours, root, HYDRATE_IDS, log);
+    for (const line of researcher.lines) say(`  ${line}`);
     return layout;
   } finally {
     await Promise.all(daemons.map((d) => stopProcess(d)));

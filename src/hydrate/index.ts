@@ -8,5 +8,5 @@ export {
   type HydrateSummary,
 } from './hydrate-ids.js';
 export { CheckpointMismatchError } from './checkpoint.js';
-export { IdFileError } from './id-files.js';
+export { IdFileError, readIdFile } from './id-files.js';
 export { progressLine, summaryLines } from './progress-line.js';
