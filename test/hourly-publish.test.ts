@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { fixedClock } from '../src/platform/clock.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { runHourly } from '../src/hourly/index.js';
-import { type PublishedFiles } from '../src/hourly/publish/publish.js';
+import type { PublishedFiles } from '../src/hourly/publish/publish-types.js';
 import { tempDir } from './helpers/tmp.js';
 import { testSettings } from './helpers/settings.js';
 import { snowflakeId, tweetLine, writeSpoolFile, writeStreamJson, writeSyncStateJson, type FakeTweet } from './helpers/spool-writer.js';

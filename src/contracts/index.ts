@@ -1,4 +1,5 @@
 export * from './compare-hour-labels.js';
+export * from './copy-index.js';
 export * from './hour-label.js';
 export * from './hour-manifest.js';
 export * from './hour-stats.js';

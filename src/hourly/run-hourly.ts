@@ -7,7 +7,8 @@ import { listManifestHours, readManifest } from '../contracts/hour-manifest.js';
 import { ingestSpool, type IngestResult } from './ingest/ingest.js';
 import { replayLateIntoClosedHour } from './replay/late-replay.js';
 import { observeReadiness } from './schedule/observe-readiness.js';
-import { publishHour, removeStaleTemps, type PublishDeps, type PublishOutcome } from './publish/publish.js';
+import { publishHour, removeStaleTemps } from './publish/publish.js';
+import type { PublishDeps, PublishOutcome } from './publish/publish-types.js';
 import { hourStart, readyHours } from './schedule/readiness.js';
 import { hourlyLockPath } from '../contracts/staging-layout.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { ChunkRef, CopyIndex } from '../hourly/staging/copy-index.js';
+import type { ChunkRef, CopyIndex } from '../contracts/copy-index.js';
 import { idsDigest, idTextBlocks, mergeCopies, userSources } from './merge-copies.js';
 import type { Server } from '../contracts/staging-layout.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compareCopies, type CopyRank } from './compare-copies.js';
 import { type HourCounts } from '../contracts/index.js';
-import type { ChunkRef, CopyIndex } from '../hourly/staging/copy-index.js';
+import type { ChunkRef, CopyIndex } from '../contracts/copy-index.js';
 import { sortByU64 } from './radix-sort.js';
 
 /**

@@ -1,11 +1,17 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { JobOutcome } from '../scheduler/index.js';
 import type { SyncState } from '../contracts/sync-state.js';
+
+/** What the metrics need of a finished job run (the scheduler's JobOutcome has this shape; metrics import no stage). */
+export interface JobRun {
+  job: string;
+  result: string;
+  durationMs: number;
+}
 
 /** Scheduler metrics: job outcomes and durations (hourly = publish duration), and the sync backlog. */
 export interface SchedulerMetrics {
   registry: Registry;
-  record(outcome: JobOutcome, nowMs: number): void;
+  record(outcome: JobRun, nowMs: number): void;
 }
 
 /** `readSync` returns server 2's sync state (its local copy on server 2, the pushed one on server 1). */

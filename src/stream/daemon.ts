@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
 import type { Clock } from '../platform/clock.js';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../platform/logger.js';
 import { acquireLock } from '../platform/lock-file.js';
 import { startMetricsServer } from '../platform/metrics-server.js';
-import { streamMetricsRegistry } from '../metrics/index.js';
 import { runConnectionLoop } from './connection-loop.js';
 import { streamUrl } from './connection.js';
 import { MinuteWriter } from './minute-writer.js';
@@ -20,10 +20,15 @@ import { StreamStatus } from './stream-status.js';
 export const STREAM_LOCK_FILE = 'stream.lock';
 
 /** The daemon's dependencies, built by the `stream` command (the composition root). */
+/** Builds the registry served at `metrics.stream_listen`, read from the daemon's state at scrape time. */
+export type StreamMetricsRegistry = (currentState: () => StreamState, now: () => number) => Registry;
+
 export interface StreamDaemonDeps {
   settings: Settings;
   clock: Clock;
   log: Logger;
+  /** Given by the CLI composition root, so the daemon imports no metrics code. */
+  metricsRegistry: StreamMetricsRegistry;
 }
 
 function connectionName(xApi: Settings['x_api'], partition: number | null): string {
@@ -50,7 +55,7 @@ export async function runStreamDaemon(deps: StreamDaemonDeps, signal: AbortSigna
 }
 
 async function runLocked(deps: StreamDaemonDeps, halt: AbortController): Promise<void> {
-  const { settings, clock, log } = deps;
+  const { settings, clock, log, metricsRegistry } = deps;
   const { spool: spoolDir, state: stateDir } = settings.paths;
   const { server, x_api: xApi } = settings;
   // A corrupt stream.json is set aside with an alert: refusing to start would lose the stream until someone
@@ -88,7 +93,7 @@ async function runLocked(deps: StreamDaemonDeps, halt: AbortController): Promise
   const persister = new StatePersister({ clock, log, stateDir, snapshot: currentState });
   await persister.flush();
   const listen = settings.metrics.stream_listen;
-  const metrics = listen ? await startMetricsServer(listen, streamMetricsRegistry(currentState, () => clock.now()), log) : null;
+  const metrics = listen ? await startMetricsServer(listen, metricsRegistry(currentState, () => clock.now()), log) : null;
   const sample10Partitions = partitions[0] === null ? undefined : partitions;
   log.info({ stream: xApi.stream, partitions: sample10Partitions, baseUrl: xApi.base_url }, 'stream daemon started');
 

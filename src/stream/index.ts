@@ -1,4 +1,4 @@
-export { runStreamDaemon, STREAM_LOCK_FILE, type StreamDaemonDeps } from './daemon.js';
+export { runStreamDaemon, STREAM_LOCK_FILE, type StreamDaemonDeps, type StreamMetricsRegistry } from './daemon.js';
 export { apiMessageOf, classifyFailure, isOperationalDisconnect, type FailureClass, type HttpFailure } from './classify.js';
 export { nextDelay, attemptBudgetWait } from './backoff.js';
 export { splitFrames } from './framing.js';

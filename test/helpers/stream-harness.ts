@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Settings } from '../../src/config/index.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { runStreamDaemon } from '../../src/stream/index.js';
+import { streamMetricsRegistry } from '../../src/metrics/index.js';
 import { logSink, type LogSink } from './log-sink.js';
 import { testSettings, type TestSetup } from './settings.js';
 
@@ -71,7 +72,7 @@ export interface RunningDaemon {
 export function startDaemon(settings: Settings, clock: Clock): RunningDaemon {
   const sink = logSink();
   const controller = new AbortController();
-  const done = runStreamDaemon({ settings, clock, log: sink.log }, controller.signal);
+  const done = runStreamDaemon({ settings, clock, log: sink.log, metricsRegistry: streamMetricsRegistry }, controller.signal);
   return {
     sink,
     done,

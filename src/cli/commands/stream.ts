@@ -3,6 +3,7 @@ import { refuseRoot } from '../command.js';
 import { assertSecretFiles, loadSettings } from '../../config/index.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
+import { streamMetricsRegistry } from '../../metrics/index.js';
 import { runStreamDaemon } from '../../stream/index.js';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -32,7 +33,7 @@ export async function streamUntilSignal(configPath: string, clock: Clock): Promi
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
-    await runStreamDaemon({ settings, clock, log }, controller.signal);
+    await runStreamDaemon({ settings, clock, log, metricsRegistry: streamMetricsRegistry }, controller.signal);
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }

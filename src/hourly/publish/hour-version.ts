@@ -10,7 +10,7 @@ import type { HourLabel } from '../../contracts/hour-label.js';
 import { writeManifest, type HourManifest, type ManifestFile } from '../../contracts/hour-manifest.js';
 import type { HourRows } from '../../merge/merge-copies.js';
 import type { PreparedFile } from './prepared-file.js';
-import type { PublishDeps, PublishedFile, PublishOutcome } from './publish.js';
+import type { PublishDeps, PublishedFile, PublishOutcome } from './publish-types.js';
 import { rawArchiveSources, writeRawArchive } from './raw-archive.js';
 import type { FileDigest, XzOptions } from './xz-file.js';
 

@@ -1,57 +1,17 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Settings } from '../../config/index.js';
-import type { Clock } from '../../platform/clock.js';
-import type { Logger } from '../../platform/logger.js';
 import { minuteRanges, type HourStats } from '../../contracts/index.js';
-import { listChunks, loadCopyIndex, type ChunkRef } from '../staging/copy-index.js';
+import type { ChunkRef } from '../../contracts/copy-index.js';
+import { listChunks, loadCopyIndex } from '../staging/copy-index.js';
 import { vaultNames } from './day-files.js';
 import { hourKey, hourLabel } from '../../contracts/hour-label.js';
 import { readManifest, type HourManifest } from '../../contracts/hour-manifest.js';
 import { buildFiles, refreshReport, writeVersion } from './hour-version.js';
+import type { PublishDeps, PublishOutcome } from './publish-types.js';
 import { idsDigest, mergeCopies, type MergedHour } from '../../merge/merge-copies.js';
 import { namesIn } from '../../platform/optional-files.js';
 import { missingMinutes } from '../ingest/receipt-minutes.js';
 import { hourStagingDir, SERVERS } from '../../contracts/staging-layout.js';
-
-/** A published file: where it is, and where it goes on OSF (`YYYY/MM/DD/<name>`, the label date). */
-export interface PublishedFile {
-  localPath: string;
-  remotePath: string;
-}
-
-/** What `onPublished` receives once an hour's files are durable (DESIGN 7: IDs file, day report, SHA256SUMS). */
-export interface PublishedFiles {
-  hour: string;
-  label: string;
-  version: number;
-  ids: PublishedFile;
-  report: PublishedFile;
-  sums: PublishedFile;
-}
-
-/** What publishing needs. */
-export interface PublishDeps {
-  settings: Settings;
-  clock: Clock;
-  log: Logger;
-  /** Called after an hour's files are durable and before its manifest commits it (so at least once). */
-  onPublished?: (files: PublishedFiles) => Promise<void>;
-}
-
-/**
- * What a publication did: `published` (first version), `amended` (files changed, version + 1), `rebuilt` (files
- * rewritten, same content), `refreshed` (same IDs, only the report line changed), `unchanged` (nothing to do).
- */
-export type PublishKind = 'published' | 'amended' | 'rebuilt' | 'refreshed' | 'unchanged';
-
-/** The outcome of publishing one hour. */
-export interface PublishOutcome {
-  hour: string;
-  label: string;
-  kind: PublishKind;
-  manifest: HourManifest;
-}
 
 /** Thrown when an hour can no longer be rebuilt from staging. */
 export class HourClosedError extends Error {

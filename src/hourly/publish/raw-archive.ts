@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import type { ChunkRef } from '../staging/copy-index.js';
+import type { ChunkRef } from '../../contracts/copy-index.js';
 import { namesIn } from '../../platform/optional-files.js';
 import type { PreparedFile } from './prepared-file.js';
 import { hourStagingDir, OTHER_SUFFIX, SERVERS } from '../../contracts/staging-layout.js';

@@ -25,7 +25,8 @@ import type { HourManifest } from '../../contracts/hour-manifest.js';
 import { lateFiles, removeLateFiles } from '../staging/late-store.js';
 import { LineSplitter } from '../ingest/line-splitter.js';
 import { commitPublication, manifestFile, xzOptionsFor } from '../publish/hour-version.js';
-import { removeStaleTemps, type PublishDeps, type PublishOutcome } from '../publish/publish.js';
+import { removeStaleTemps } from '../publish/publish.js';
+import type { PublishDeps, PublishOutcome } from '../publish/publish-types.js';
 import { openXzFile, type XzFile } from '../publish/xz-file.js';
 
 /** The winning late copy of one ID, and which servers delivered it late. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ChunkIndexBuilder, decodeIndexInto, idToU64, indexEntryCount, type IndexColumns } from './chunk-index.js';
+import type { IndexColumns } from '../../contracts/copy-index.js';
+import { ChunkIndexBuilder, decodeIndexInto, idToU64, indexEntryCount } from './chunk-index.js';
 
 function columns(n: number): IndexColumns {
   return {

@@ -1,3 +1,5 @@
+import type { IndexColumns } from '../../contracts/copy-index.js';
+
 /**
  * The compact index of one staging chunk (`<chunk>.idx`): for each line of the chunk, the tweet ID, the author
  * ID (0 = none), `__meta.retrieved_at` (ms) and the line's byte offset and length. Columns are stored one after
@@ -94,15 +96,6 @@ export function indexEntryCount(bytes: number, path: string): number {
     throw new Error(`Cannot read chunk index ${path}: its size ${bytes} is not a whole number of entries; ${DAMAGED_CHUNK_FIX}`);
   }
   return count;
-}
-
-/** Destination columns an index is decoded into, at `at`. */
-export interface IndexColumns {
-  ids: BigUint64Array;
-  authors: BigUint64Array;
-  retrieved: Float64Array;
-  offsets: Float64Array;
-  lengths: Uint32Array;
 }
 
 /** Copies the entries of index file bytes `raw` into `columns` starting at `at`; returns the entry count. */

@@ -2,28 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSpoolName } from '../../contracts/index.js';
 import { namesIn } from '../../platform/optional-files.js';
-import { decodeIndexInto, indexEntryCount, type IndexColumns } from './chunk-index.js';
-import { hourStagingDir, INDEX_SUFFIX, SERVERS, type Server } from '../../contracts/staging-layout.js';
-
-/** One committed chunk of an hour. */
-export interface ChunkRef {
-  server: Server;
-  /** The spool file name it came from (or a late file's name). */
-  name: string;
-  /** `server/name`: how manifests name chunks. */
-  key: string;
-  dataPath: string;
-}
-
-/**
- * Every copy of every tweet staged for an hour, in typed arrays (about 40 bytes a copy, DESIGN 6): the index of
- * copy i is position i in each column; `chunkOf[i]` points into `chunks`.
- */
-export interface CopyIndex extends IndexColumns {
-  count: number;
-  chunkOf: Uint32Array;
-  chunks: ChunkRef[];
-}
+import { decodeIndexInto, indexEntryCount } from './chunk-index.js';
+import type { ChunkRef, CopyIndex } from '../../contracts/copy-index.js';
+import { hourStagingDir, INDEX_SUFFIX, SERVERS } from '../../contracts/staging-layout.js';
 
 function chunkOrder(name: string): [number, number] {
   const parsed = parseSpoolName(name);

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMetricsServer } from './metrics-server.js';
-import { streamMetricsRegistry } from '../metrics/stream-metrics.js';
+import { startMetricsServer } from '../platform/metrics-server.js';
+import { streamMetricsRegistry } from './stream-metrics.js';
+import { schedulerMetrics } from './scheduler-metrics.js';
 import type { StreamState } from '../contracts/index.js';
-import { silentLogger } from './logger.js';
+import { silentLogger } from '../platform/logger.js';
 
 const state: StreamState = {
   format_version: 1,
@@ -36,7 +37,6 @@ test('startMetricsServer() serves the stream counters in Prometheus format', asy
 });
 
 test('schedulerMetrics() exposes job outcomes and the sync backlog', async () => {
-  const { schedulerMetrics } = await import('../metrics/scheduler-metrics.js');
   const metrics = schedulerMetrics(async () => ({
     format_version: 1,
     server: 'server2',
@@ -46,8 +46,8 @@ test('schedulerMetrics() exposes job outcomes and the sync backlog', async () =>
     sent: {},
     updated_at: '2026-11-22T06:10:00.000Z',
   }));
-  metrics.record({ job: 'hourly', result: 'ok', exitCode: 0, signal: null, durationMs: 42_500 }, 1_800_000_000_000);
-  metrics.record({ job: 'sync', result: 'failed', exitCode: 1, signal: null, durationMs: 1_000 }, 1_800_000_000_000);
+  metrics.record({ job: 'hourly', result: 'ok', durationMs: 42_500 }, 1_800_000_000_000);
+  metrics.record({ job: 'sync', result: 'failed', durationMs: 1_000 }, 1_800_000_000_000);
   const body = await metrics.registry.metrics();
   assert.match(body, /^sampled_stream_job_runs_total\{job="hourly",result="ok"\} 1$/m);
   assert.match(body, /^sampled_stream_job_runs_total\{job="sync",result="failed"\} 1$/m);
