@@ -4,7 +4,7 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { DEFAULT_EXPANSIONS, DEFAULT_TWEET_FIELDS, DEFAULT_USER_FIELDS } from '../src/config/index.js';
+import { defaultFieldLists } from '../src/config/index.js';
 import { startXEmulator, type XEmulator, type XEmulatorOptions } from '../src/emulator/index.js';
 import { checkpointPathFor, hydrateIds, type HydrateOptions, type HydrateSummary } from '../src/hydrate/index.js';
 import { TWEET_COLUMNS_ORIGINAL } from '../src/merge/index.js';
@@ -17,14 +17,7 @@ import { tempDir } from './helpers/tmp.js';
 
 const START = '2026-11-22T10:00:00Z';
 const TOKEN = 'hydrate-test-token';
-const FIELDS = {
-  tweet_fields: [...DEFAULT_TWEET_FIELDS],
-  user_fields: [...DEFAULT_USER_FIELDS],
-  expansions: [...DEFAULT_EXPANSIONS],
-  media_fields: [],
-  place_fields: [],
-  poll_fields: [],
-};
+const FIELDS = defaultFieldLists();
 const emulators: XEmulator[] = [];
 after(() => Promise.all(emulators.map((e) => e.close())));
 

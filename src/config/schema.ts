@@ -47,6 +47,18 @@ export const DEFAULT_USER_FIELDS = [
 ] as const;
 export const DEFAULT_EXPANSIONS = ['author_id'] as const;
 
+/** The stream's default field and expansion lists, as the x_api settings hold them (fresh arrays). */
+export function defaultFieldLists(): Record<'tweet_fields' | 'user_fields' | 'expansions' | 'media_fields' | 'place_fields' | 'poll_fields', string[]> {
+  return {
+    tweet_fields: [...DEFAULT_TWEET_FIELDS],
+    user_fields: [...DEFAULT_USER_FIELDS],
+    expansions: [...DEFAULT_EXPANSIONS],
+    media_fields: [],
+    place_fields: [],
+    poll_fields: [],
+  };
+}
+
 const pathsSchema = z.strictObject({
   spool: absolutePath,
   state: absolutePath,

@@ -1,7 +1,6 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
-import { downloadHours, formatSummary, type DownloadSummary } from '../download/index.js';
+import { downloadHours, formatSummary, isOnDisk, type DownloadSummary } from '../download/index.js';
 import { hydrateIds, readIdFile, summaryLines, type HydrateSummary } from '../hydrate/index.js';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import { systemClock } from '../platform/clock.js';
@@ -41,7 +40,7 @@ export async function downloadAndHydrate(
     { clock: systemClock },
   );
   const idsPath = join(outDir, 'hydrate', `first-${idCount}-IDs.txt`);
-  const ids = await firstIds(await downloadedIdFiles(downloadDir), idCount);
+  const ids = await firstIds(downloadedIdFiles(download), idCount);
   await writeFileAtomic(idsPath, ids.map((id) => `${id}\n`).join(''));
   const hydrate = await hydrateIds(
     {
@@ -57,14 +56,12 @@ export async function downloadAndHydrate(
   return { download, hydrate, lines: [...formatSummary(download).trimEnd().split('\n'), ...summaryLines(hydrate)] };
 }
 
-/** The IDs files a download wrote, in hour order. */
-async function downloadedIdFiles(downloadDir: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const day of (await readdir(downloadDir)).filter((name) => !name.startsWith('.')).sort()) {
-    const names = (await readdir(join(downloadDir, day))).filter((name) => name.endsWith('_IDs.txt.xz')).sort();
-    files.push(...names.map((name) => join(downloadDir, day, name)));
-  }
-  return files;
+/** The IDs files the download left verified on disk, in hour order. */
+function downloadedIdFiles(summary: DownloadSummary): string[] {
+  return summary.files
+    .flatMap(({ hourKey, status, day, name }) => (hourKey !== null && isOnDisk(status) ? [{ hourKey, path: join(summary.outDir, day, name) }] : []))
+    .sort((a, b) => a.hourKey.localeCompare(b.hourKey))
+    .map((file) => file.path);
 }
 
 async function firstIds(files: readonly string[], count: number): Promise<string[]> {

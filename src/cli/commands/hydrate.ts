@@ -1,4 +1,4 @@
-import { DEFAULT_EXPANSIONS, DEFAULT_TWEET_FIELDS, DEFAULT_USER_FIELDS, loadSettings } from '../../config/index.js';
+import { defaultFieldLists, loadSettings } from '../../config/index.js';
 import {
   CheckpointMismatchError,
   hydrateIds,
@@ -35,14 +35,7 @@ async function apiOptions(ctx: CommandContext): Promise<Pick<HydrateOptions, 'ba
     baseUrl: baseUrlOption ?? DEFAULT_BASE_URL,
     tokenFile: tokenOption,
     tokenKey: '--token-file',
-    fields: {
-      tweet_fields: [...DEFAULT_TWEET_FIELDS],
-      user_fields: [...DEFAULT_USER_FIELDS],
-      expansions: [...DEFAULT_EXPANSIONS],
-      media_fields: [],
-      place_fields: [],
-      poll_fields: [],
-    },
+    fields: defaultFieldLists(),
   };
 }
 
