@@ -58,8 +58,9 @@ describe('readStateFile()', () => {
     const path = join(dir, 'counter.json');
     await writeFile(path, '{"format_version":9}');
     const repair = { nowMs, onSetAside: async () => assert.fail('a newer file is not corrupt') };
-    for (const attempt of [readStateFile(path, FORMAT), readStateFile(path, FORMAT, repair)]) {
-      await assert.rejects(attempt, (err: Error) => err.message.includes(path) && /format_version 9.*upgrade sampled-stream/.test(err.message));
+    // One read at a time: a second promise created up front would reject before anyone awaits it.
+    for (const attempt of [() => readStateFile(path, FORMAT), () => readStateFile(path, FORMAT, repair)]) {
+      await assert.rejects(attempt(), (err: Error) => err.message.includes(path) && /format_version 9.*upgrade sampled-stream/.test(err.message));
     }
     assert.deepEqual(await readdir(dir), ['counter.json']);
   });
