@@ -5,7 +5,7 @@ import { openAtomicWriter, writeFileAtomic, type AtomicFileWriter } from '../../
 import { retrievedAtMs, tweetKey, type StreamMessage } from '../../merge/index.js';
 import { HOUR_MS } from '../../contracts/index.js';
 import { ChunkIndexBuilder, idToU64 } from '../staging/chunk-index.js';
-import { crashPoint } from '../crash-point.js';
+import type { CrashPoint } from '../crash-point.js';
 import { hourKey } from '../../contracts/hour-label.js';
 import { LineSplitter } from './line-splitter.js';
 import type { SpoolFile } from '../../contracts/index.js';
@@ -46,6 +46,8 @@ export interface FileIngestDeps {
   expectedSha256: string | null;
   /** Keep the lines that are not tweets, by receipt hour, for the raw archive (`archive_raw`). */
   keepOther: boolean;
+  /** Test hook at named steps (kill -9 tests); none in production. */
+  crashPoint?: CrashPoint;
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -105,7 +107,7 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
     await abortAll(routes);
     return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map() };
   }
-  const result = await commitRoutes(file, deps.staging, routes, counts);
+  const result = await commitRoutes(file, deps, routes, counts);
   // Lines that are not tweets belong to the hour they were received in (raw archive); for an hour already
   // closed they go with its staging, as the archive of a closed hour is not rebuilt.
   if (other.length > 0) {
@@ -207,10 +209,11 @@ async function abortAll(routes: Map<number, Route>): Promise<void> {
 
 async function commitRoutes(
   file: IngestSource,
-  staging: string,
+  deps: FileIngestDeps,
   routes: Map<number, Route>,
   counts: LineCounts,
 ): Promise<FileIngest> {
+  const { staging } = deps;
   const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map() };
   const open = [...routes.values()];
   try {
@@ -223,7 +226,7 @@ async function commitRoutes(
       // The index is written last: a chunk counts only once its index exists.
       await writeFileAtomic(chunkPath(staging, route.key, file.server, file.name) + INDEX_SUFFIX, route.index.encode());
       result.stagedHours.push(route.key);
-      crashPoint('ingest-chunk-committed');
+      deps.crashPoint?.('ingest-chunk-committed');
     }
   } catch (err) {
     await abortAll(routes);
