@@ -93,6 +93,7 @@ describe('sampled-stream check', () => {
       assert.match(line(out, name), /^PASS /, `${name}:\n${out}`);
     }
     assert.match(line(out, 'SMTP'), /login ok/);
+    assert.match(line(out, 'xz library'), /^(PASS .*built on this machine with .*-O2|WARN .*prebuilt binary)/, 'says which liblzma compresses');
     assert.match(line(out, 'X API'), /GET \/2\/tweets ok \(\d+\/300 lookups left in the window\); token accepted, stream opened/);
     assert.match(out, /All checks passed\./);
   });
