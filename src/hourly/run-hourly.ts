@@ -45,7 +45,7 @@ export async function runHourly(deps: HourlyDeps, options: HourlyOptions = {}): 
   const result: HourlyResult = { skipped: false, ingest: null, outcomes: [], closed: [], waiting: [] };
   let lock;
   try {
-    lock = await acquireLock(hourlyLockPath(settings.paths.state));
+    lock = await acquireLock(hourlyLockPath(settings.paths.state), { log });
   } catch (err) {
     if (!(err instanceof LockBusyError)) throw err;
     log.info({ holder: err.holderPid }, 'another hourly run is active; leaving the work to it');
