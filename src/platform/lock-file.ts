@@ -71,6 +71,12 @@ const STALE_TEXT: Record<StaleReason, string> = {
   'other-boot': 'it was taken before the last reboot',
 };
 
+/** One line for a log or an alert: which lock was taken over and why. */
+export function describeStaleLock(path: string, stale: StaleLock): string {
+  const holder = stale.holderPid === null ? '' : ` (pid ${stale.holderPid})`;
+  return `took over stale lock ${path}${holder}: ${STALE_TEXT[stale.reason]}`;
+}
+
 async function bootId(): Promise<string> {
   return (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
 }
@@ -187,7 +193,7 @@ export async function acquireLock(path: string, options: { log?: Logger } = {}):
     if (claims === null) continue;
     await Promise.all(claims.map((file) => rm(file, { force: true })));
     const stale: StaleLock = { reason: seen.verdict, holderPid: seen.holder?.pid ?? null };
-    options.log?.warn({ lock: path, ...stale }, `took over stale lock ${path}: ${STALE_TEXT[stale.reason]}`);
+    options.log?.warn({ lock: path, ...stale }, describeStaleLock(path, stale));
     return heldLock(path, content, stale);
   }
   throw new Error(`Cannot take lock ${path}: it keeps changing hands`);
