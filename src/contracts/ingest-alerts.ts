@@ -14,6 +14,8 @@ const INGEST_ALERT_KINDS = [
   'outside-server-folder',
   /** A truncated or garbage state file, moved aside to `path`. */
   'corrupt-state-file',
+  /** A stale `hourly.lock` (dead holder, reused pid, earlier boot, unreadable) that this run took over. */
+  'stale-lock',
 ] as const;
 
 export type IngestAlertKind = (typeof INGEST_ALERT_KINDS)[number];
