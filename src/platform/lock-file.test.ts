@@ -61,7 +61,7 @@ test('acquireLock() takes over a lock whose pid now belongs to another live proc
   const log = { warn: (_fields: unknown, message: string) => warnings.push(message) } as unknown as Logger;
   const lock = await acquireLock(path, { log });
   assert.deepEqual(lock.takenOver, { reason: 'pid-reused', holderPid: other.pid });
-  assert.match(warnings.join('\n'), /took over stale lock .*job\.lock: its pid now belongs to another process/);
+  assert.match(warnings.join('\n'), /took over stale lock .*job\.lock \(pid \d+\): its pid now belongs to another process/);
   assert.equal(parseHolder(await readFile(path, 'utf8'))?.pid, process.pid);
   await assert.rejects(acquireLock(path), LockBusyError);
   await lock.release();
