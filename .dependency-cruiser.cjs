@@ -29,6 +29,13 @@ module.exports = {
     { name: 'osf-imports-no-verify', severity: 'error', from: { path: '^src/osf/' }, to: { path: '^src/verify/' } },
     { name: 'merge-imports-no-hourly', comment: 'merge/ is the pure core of the hourly step.', severity: 'error', from: { path: '^src/merge/' }, to: { path: '^src/hourly/' } },
     {
+      name: 'only-the-cli-wires-crash-hooks',
+      comment: 'The test-only kill and full-disk hooks are injected by the CLI composition root, never imported by a stage.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/test-crash-hooks\\.ts$' },
+    },
+    {
       name: 'production-imports-no-test-code',
       severity: 'error',
       from: { path: '^src/', pathNot: '\\.test\\.ts$' },

@@ -4,7 +4,7 @@ import { cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CRASH_AT_ENV } from '../src/hourly/crash-point.js';
+import { CRASH_AT_ENV } from '../src/cli/test-crash-hooks.js';
 import { tempDir } from './helpers/tmp.js';
 import { testSettings } from './helpers/settings.js';
 import { snowflakeId, tweetLine, writeSpoolFile, writeStreamJson, writeSyncStateJson } from './helpers/spool-writer.js';

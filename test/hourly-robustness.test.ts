@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { fixedClock } from '../src/platform/clock.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { acquireLock } from '../src/platform/lock-file.js';
-import { ENOSPC_AT_ENV } from '../src/hourly/crash-point.js';
+import { crashPointFromEnv, ENOSPC_AT_ENV } from '../src/cli/test-crash-hooks.js';
 import { readIngestAlerts, readManifest, syncStatePath } from '../src/contracts/index.js';
 import { runHourly } from '../src/hourly/index.js';
 import type { Settings } from '../src/config/index.js';
@@ -61,10 +61,9 @@ describe('hourly robustness (DESIGN 3, 6)', () => {
       const before = xzcat(join(day, '2026-11-22_10_tweets.csv.xz'));
       // Enough new tweets that the amendment's tweets file does not fit (or, without tmpfs, an injected ENOSPC).
       await writeTweets(settings, 2, mounted ? 3000 : 5, 2);
-      if (!mounted) process.env[ENOSPC_AT_ENV] = 'publish-writing';
-      const later = { ...deps, clock: fixedClock(Date.parse('2026-11-22T11:20:00Z')) };
+      const crashPoint = mounted ? undefined : crashPointFromEnv({ [ENOSPC_AT_ENV]: 'publish-writing' });
+      const later = { ...deps, clock: fixedClock(Date.parse('2026-11-22T11:20:00Z')), crashPoint };
       await assert.rejects(runHourly(later), (err: NodeJS.ErrnoException) => err.code === 'ENOSPC' && mounted !== err.message.includes('injected'));
-      delete process.env[ENOSPC_AT_ENV];
       assert.equal(xzcat(join(day, '2026-11-22_10_tweets.csv.xz')), before, 'the published file is intact');
       assert.deepEqual((await readdir(day)).filter((n) => n.startsWith('.')), [], 'no temporary file left');
       execFileSync('sha256sum', ['-c', '--quiet', '2026-11-22_SHA256SUMS'], { cwd: day });

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { settingsSchema, type Settings } from './schema.js';
 import { assertSecretFileMode } from '../platform/secret-file.js';
 import { describeOverlap, pathOverlaps, realPathOfExisting, SEPARATE_FOLDER_KEYS, type PathOverlap } from './path-overlap.js';
+import { DAY_MS } from '../platform/time.js';
 
 /** Default settings location (DESIGN 10); SAMPLED_STREAM_CONFIG overrides it. */
 export const DEFAULT_CONFIG_PATH = '/etc/sampled-stream/server_settings.json';
@@ -87,7 +88,7 @@ export function timeZoneProblem(zone: string): string | undefined {
     return 'must be an IANA time zone such as "UTC" or "Europe/Berlin"';
   }
   const start = Date.UTC(1990, 0, 1);
-  for (let t = start; t < Date.UTC(2040, 0, 1); t += 86_400_000 * 7) {
+  for (let t = start; t < Date.UTC(2040, 0, 1); t += 7 * DAY_MS) {
     const name = format.formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? '';
     if (/:(?!00)\d{2}$/.test(name)) return `must have whole-hour UTC offsets (it has ${name})`;
   }

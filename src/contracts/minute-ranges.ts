@@ -1,5 +1,5 @@
 // Missing time is counted in whole spool minutes (DESIGN 3.1).
-const MINUTE_MS = 60_000;
+import { MINUTE_MS } from '../platform/time.js';
 
 /** A span of whole minutes, `endMs` exclusive. */
 export interface MinuteRange {

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import { HOUR_MS, MINUTE_MS } from '../platform/time.js';
 
 /** Spool naming, DESIGN 3.1: `<spool>/<server>/<YYYY-MM-DD>/<HH>/<YYYY-MM-DDTHH-MMZ>(_N).jsonl`, UTC. */
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
+// Re-exported for the stages that already take the spool's minute and hour lengths from contracts/.
+export { HOUR_MS, MINUTE_MS };
 export const PART_SUFFIX = '.part';
 
 const SPOOL_NAME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})Z(?:_([1-9]\d*))?\.jsonl$/;

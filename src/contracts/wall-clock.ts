@@ -1,5 +1,5 @@
-// A whole-hour UTC offset is a multiple of this (DESIGN 3.3).
-const HOUR_MS = 3_600_000;
+// A whole-hour UTC offset is a multiple of HOUR_MS (DESIGN 3.3).
+import { HOUR_MS } from '../platform/time.js';
 
 /** Local date and time of an instant in a time zone. */
 export interface WallClock {

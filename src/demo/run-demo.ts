@@ -19,6 +19,7 @@ import { createDemoLayout, type DemoLayout } from './demo-layout.js';
 import { spawnStreamDaemon, stopProcess, waitFor } from './processes.js';
 import { downloadAndHydrate } from './researcher-steps.js';
 import { formatRecoveredGap, recoveredGaps, type Receipts } from './recovered-gaps.js';
+import { MINUTE_MS } from '../platform/time.js';
 
 /** How long the demo records, and when each daemon meets its fault (seconds after the emulator starts). */
 export interface DemoTimings {
@@ -135,7 +136,7 @@ export async function runDemo(outputRoot: string, out: Writable, timings: DemoTi
 
     // The collected hours are published as if it were well past their deadline (hourly --now).
     const lastHourEnd = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS;
-    const publishAt = lastHourEnd + (s1.hourly.max_wait_min + 1) * 60_000;
+    const publishAt = lastHourEnd + (s1.hourly.max_wait_min + 1) * MINUTE_MS;
     const hours = await publish(s1, publishAt, log);
     const labels = hours.map((h) => hourLabel(Date.parse(`${h}:00:00Z`), s1.hourly.output_timezone));
     say(`Published ${labels.map((l) => l.label).join(', ')} to ${s1.paths.vault} and the fake OSF (${osf.files().size} files)`);

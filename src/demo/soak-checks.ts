@@ -1,4 +1,5 @@
 import type { LedgerEntry } from '../emulator/send-ledger.js';
+import { MINUTE_MS } from '../platform/time.js';
 
 /** The soak's verdict from the emulator's ledger, the servers' gap ledgers and the vault (pure, issue 12.4). */
 
@@ -91,7 +92,7 @@ export function checkSoak(evidence: SoakEvidence): SoakFindings {
     const missing = second.ids.filter((id) => !sent.has(id)).length;
     if (missing === 0) continue;
     unsent += missing;
-    unsentMinutes.add(Math.floor(second.startMs / 60_000));
+    unsentMinutes.add(Math.floor(second.startMs / MINUTE_MS));
     const span = { startMs: second.startMs, endMs: second.startMs + 999 };
     if (!servers.every((serverGaps) => overlapsGap(span, serverGaps, marginMs))) unsentOutsideGaps.push(second.startMs);
   }

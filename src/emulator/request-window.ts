@@ -1,3 +1,5 @@
+import { MINUTE_MS } from '../platform/time.js';
+
 /** The state of a token's connection-request window, as the `x-rate-limit-*` headers report it. */
 export interface WindowState {
   allowed: boolean;
@@ -9,7 +11,7 @@ export interface WindowState {
 /** X allows 50 stream connection requests per 15 minutes (reference A.7). */
 export const CONNECTION_REQUESTS_PER_WINDOW = 50;
 /** The length of a rate-limit window. */
-export const REQUEST_WINDOW_MS = 15 * 60 * 1000;
+export const REQUEST_WINDOW_MS = 15 * MINUTE_MS;
 
 /** Counts connection requests per token in fixed windows that open at a token's first request. */
 export class RequestWindow {

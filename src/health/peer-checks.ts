@@ -14,9 +14,10 @@ import { StreamHttpError } from '../stream/stream-errors.js';
 import { HostKeyMismatchError, openTransport } from '../sync/index.js';
 import { checkBearerToken, toXApiError } from '../xapi/index.js';
 import { fail, pass, warn, type CheckResult } from './check-result.js';
+import { MINUTE_MS } from '../platform/time.js';
 
 /** A daemon whose state is this fresh is asked instead of opening a second connection. */
-const FRESH_STATE_MS = 2 * 60_000;
+const FRESH_STATE_MS = 2 * MINUTE_MS;
 const PEER_TIMEOUT_MS = 15_000;
 
 /**

@@ -4,10 +4,9 @@ import { listManifestHours, readManifest } from '../contracts/index.js';
 import { readOutboxStatus } from '../osf/index.js';
 import { readStreamState, type StreamState } from '../contracts/index.js';
 import { readLocalSyncState, readSyncState, type SyncState } from '../contracts/sync-state.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../platform/time.js';
 
 const GIB = 1024 ** 3;
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 /** Everything `status` reads, gathered once (DESIGN 10). */
 export interface StatusInputs {
@@ -46,7 +45,7 @@ export interface StatusReport {
 function tweetsInLastHour(stream: StreamState, nowMs: number): number | null {
   if (!stream.tweets_by_minute) return null;
   return Object.entries(stream.tweets_by_minute)
-    .filter(([minute]) => Date.parse(minute) >= nowMs - 60 * MINUTE_MS)
+    .filter(([minute]) => Date.parse(minute) >= nowMs - HOUR_MS)
     .reduce((sum, [, tweets]) => sum + tweets, 0);
 }
 

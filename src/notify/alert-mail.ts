@@ -1,6 +1,7 @@
 import type { AlertMail } from './alert-policy.js';
 import type { ConditionName } from './conditions.js';
 import type { OutgoingMail } from './mailer.js';
+import { MINUTE_MS } from '../platform/time.js';
 
 /** What each condition means and where to look first. */
 const ADVICE: Record<ConditionName, { title: string; action: string }> = {
@@ -50,7 +51,7 @@ function shorten(text: string, chars: number): string {
 }
 
 function minutesBetween(fromIso: string, nowMs: number): number {
-  return Math.max(0, Math.round((nowMs - Date.parse(fromIso)) / 60_000));
+  return Math.max(0, Math.round((nowMs - Date.parse(fromIso)) / MINUTE_MS));
 }
 
 /** The mail for an alert decision of `server`: subject with the condition, body with detail, times and advice. */

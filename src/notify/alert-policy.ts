@@ -1,4 +1,5 @@
 import type { ConditionName, Observation } from './conditions.js';
+import { MINUTE_MS } from '../platform/time.js';
 
 /** An open condition as `<state>/alerts.json` keeps it. */
 export interface OpenCondition {
@@ -54,7 +55,7 @@ export function evaluateAlerts(
     }
     const openedAt = current?.opened_at ?? now;
     const lastMailAt = current?.last_mail_at ?? null;
-    const due = lastMailAt === null || nowMs - Date.parse(lastMailAt) >= intervalMin * 60_000;
+    const due = lastMailAt === null || nowMs - Date.parse(lastMailAt) >= intervalMin * MINUTE_MS;
     if (due) mails.push({ condition, kind: lastMailAt === null ? 'alert' : 'reminder', detail, openedAt });
     open[condition] = { opened_at: openedAt, last_mail_at: due ? now : lastMailAt, detail };
   }

@@ -1,5 +1,6 @@
 import type { StreamState } from '../contracts/index.js';
 import type { SyncState } from '../contracts/index.js';
+import { MINUTE_MS } from '../platform/time.js';
 
 /** The alert conditions `watch` evaluates (DESIGN 8). */
 export type ConditionName =
@@ -19,8 +20,6 @@ export interface Observation {
   open: boolean;
   detail: string;
 }
-
-const MINUTE_MS = 60_000;
 
 /** Largest clock difference against the X API that is not alerted (DESIGN 8). */
 export const MAX_CLOCK_SKEW_MS = 2_000;

@@ -10,8 +10,7 @@ import { readTextIfExists } from '../platform/read-text-if-exists.js';
 import { renderDailyReport, type DayReportInput } from './daily-report.js';
 import { countSetAside } from './set-aside.js';
 import { composeMime, type Mailer, type SendResult } from './mailer.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../platform/time.js';
 
 /** The label date before the one `nowMs` falls on in `timeZone`: the day `report` covers by default. */
 export function previousLabelDate(nowMs: number, timeZone: string): string {

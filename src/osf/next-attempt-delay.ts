@@ -1,4 +1,4 @@
-const MINUTE_MS = 60_000;
+import { MINUTE_MS } from '../platform/time.js';
 
 /** First retry delay; it doubles per failed attempt. */
 export const FIRST_RETRY_MS = MINUTE_MS;

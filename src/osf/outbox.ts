@@ -20,11 +20,10 @@ import type { DrainResult, OsfAlert, OutboxEntry, OutboxStatus, UploadRequest } 
 import { splitRemotePath } from './remote-path.js';
 import { uploadFile, type UploadOutcome } from './upload-file.js';
 import { openOsfConnection, type OsfConnection } from './osf-connection.js';
+import { HOUR_MS, MINUTE_MS } from '../platform/time.js';
 
 /** A drain stops starting uploads after this long, so `hourly` (which drains too) stays short. */
-export const DRAIN_BUDGET_MS = 4 * 60_000;
-
-const HOUR_MS = 3_600_000;
+export const DRAIN_BUDGET_MS = 4 * MINUTE_MS;
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

@@ -17,14 +17,22 @@ export function isTemporaryName(name: string): boolean {
   return TEMPORARY_NAME.test(name);
 }
 
-/** fsyncs a folder so a rename inside it survives a power loss. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+/**
+ * fsyncs the file or folder at `path`; fsync applies to the file whichever descriptor asks, so errors such as
+ * ENOSPC surface here.
+ */
+export async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** fsyncs a folder so a rename inside it survives a power loss. */
+export async function fsyncDir(dir: string): Promise<void> {
+  await fsyncPath(dir);
 }
 
 export interface AtomicWriteOptions {

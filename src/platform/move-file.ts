@@ -1,15 +1,6 @@
-import { copyFile, link, mkdir, open, rm, unlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, rm, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fsyncDir } from './atomic-write.js';
-
-async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+import { fsyncDir, fsyncPath } from './atomic-write.js';
 
 /** A free name for `path`: itself, else `path~1`, `path~2`, ... (a quarantined name can arrive twice). */
 async function placeFor(source: string, target: string): Promise<string> {
@@ -38,7 +29,7 @@ async function copyAcross(source: string, target: string): Promise<string> {
       await rm(candidate, { force: true });
       throw err;
     }
-    await fsyncFile(candidate);
+    await fsyncPath(candidate);
     return candidate;
   }
 }

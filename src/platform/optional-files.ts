@@ -1,18 +1,15 @@
 // Reading staging and state files and folders that may not exist yet: they appear only once needed.
 import { readdir, readFile } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
+import { isNotFound } from './fs-errors.js';
 import { readTextIfExists } from './read-text-if-exists.js';
-
-function isMissing(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException).code === 'ENOENT';
-}
 
 /** The names in `dir`, or none when it does not exist. */
 export async function namesIn(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (err) {
-    if (isMissing(err)) return [];
+    if (isNotFound(err)) return [];
     throw err;
   }
 }
@@ -22,7 +19,7 @@ export async function entriesIn(dir: string): Promise<Dirent[]> {
   try {
     return await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    if (isMissing(err)) return [];
+    if (isNotFound(err)) return [];
     throw err;
   }
 }
@@ -32,7 +29,7 @@ export async function readBytesIfExists(path: string): Promise<Buffer | null> {
   try {
     return await readFile(path);
   } catch (err) {
-    if (isMissing(err)) return null;
+    if (isNotFound(err)) return null;
     throw err;
   }
 }

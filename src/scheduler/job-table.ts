@@ -1,4 +1,5 @@
 import type { Settings } from '../config/index.js';
+import { MINUTE_MS } from '../platform/time.js';
 
 /** The periodic jobs (DESIGN 2): each is a run of this same CLI. */
 export type JobName = 'sync' | 'hourly' | 'report' | 'watch';
@@ -15,8 +16,6 @@ export interface Job {
   command: string;
   args: string[];
 }
-
-const MINUTE_MS = 60_000;
 
 /** Longest run allowed per job; a run past it is stuck (hourly stays below the hour so runs never pile up). */
 export const JOB_TIMEOUT_MS: Readonly<Record<JobName, number>> = {

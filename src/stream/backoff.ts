@@ -1,9 +1,8 @@
 import type { FailureClass } from './classify.js';
+import { MINUTE_MS, SECOND_MS } from '../platform/time.js';
 
 /** Reconnect policy, DESIGN 4 (X's guidance, made precise). */
 
-const SECOND_MS = 1000;
-const MINUTE_MS = 60 * SECOND_MS;
 const NETWORK_STEP_MS = 250;
 const NETWORK_MAX_MS = 16 * SECOND_MS;
 const HTTP_FIRST_MS = 5 * SECOND_MS;

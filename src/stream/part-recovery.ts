@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.js';
 import { fsyncDir } from '../platform/atomic-write.js';
 import { PART_SUFFIX, minutePath, parseSpoolName } from '../contracts/spool-path.js';
 import type { SegmentRegistry } from './segment-registry.js';
+import { isNotFound } from '../platform/fs-errors.js';
 
 const BLOCK_BYTES = 65_536;
 const LF = 0x0a;
@@ -73,7 +74,7 @@ async function findParts(serverDir: string): Promise<string[]> {
   try {
     names = await readdir(serverDir, { recursive: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (isNotFound(err)) return [];
     throw err;
   }
   return names
@@ -125,7 +126,7 @@ async function exists(path: string): Promise<boolean> {
     await stat(path);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if (isNotFound(err)) return false;
     throw err;
   }
 }

@@ -1,11 +1,12 @@
 import type { ConnectionGap, ReconnectCause, StreamState } from '../contracts/stream-state.js';
 import type { LineKind } from './spool-line.js';
 import { minuteStart } from '../contracts/spool-path.js';
+import { DAY_MS, HOUR_MS } from '../platform/time.js';
 
 /** Gaps older than this are dropped from stream.json (DESIGN 3.2: "the last days"). */
-export const GAP_MEMORY_MS = 7 * 24 * 3_600_000;
+export const GAP_MEMORY_MS = 7 * DAY_MS;
 /** Per-minute tweet counts kept in stream.json (`status` shows the tweets of the last hour). */
-export const MINUTE_COUNTS_MEMORY_MS = 3_600_000;
+export const MINUTE_COUNTS_MEMORY_MS = HOUR_MS;
 
 /** How StreamStatus starts. */
 export interface StreamStatusOptions {

@@ -1,20 +1,8 @@
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fsyncDir } from '../platform/atomic-write.js';
+import { fsyncDir, fsyncPath } from '../platform/atomic-write.js';
+import { isNotFound } from '../platform/fs-errors.js';
 import { TargetExistsError, type Transport } from './transport.js';
-
-function isMissing(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException).code === 'ENOENT';
-}
-
-async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Transport `local` (DESIGN 5): files land in the folder `root` (`sync.local_target`), fsynced, renamed. */
 export function createLocalTransport(root: string): Transport {
@@ -26,13 +14,13 @@ export function createLocalTransport(root: string): Transport {
     },
     async upload(localPath, path) {
       await copyFile(localPath, at(path));
-      await fsyncFile(at(path));
+      await fsyncPath(at(path));
     },
     async size(path) {
       try {
         return (await stat(at(path))).size;
       } catch (err) {
-        if (isMissing(err)) return null;
+        if (isNotFound(err)) return null;
         throw err;
       }
     },
@@ -64,7 +52,7 @@ export function createLocalTransport(root: string): Transport {
       try {
         return await readFile(at(path));
       } catch (err) {
-        if (isMissing(err)) return null;
+        if (isNotFound(err)) return null;
         throw err;
       }
     },
@@ -72,7 +60,7 @@ export function createLocalTransport(root: string): Transport {
       try {
         return await readdir(at(dir));
       } catch (err) {
-        if (isMissing(err)) return [];
+        if (isNotFound(err)) return [];
         throw err;
       }
     },

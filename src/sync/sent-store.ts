@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fsyncDir, temporaryPathFor } from '../platform/atomic-write.js';
 import { minuteRelativePath, parseSpoolName } from '../contracts/index.js';
 import { fileSha256 } from '../platform/file-sha256.js';
+import { isNotFound } from '../platform/fs-errors.js';
 
 /**
  * `<state>/sent/`: server 2's copies of the files already on server 1, at their spool-relative paths, kept
@@ -17,7 +18,7 @@ async function listFiles(root: string, relative = ''): Promise<string[]> {
   try {
     entries = await readdir(join(root, relative), { withFileTypes: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (isNotFound(err)) return [];
     throw err;
   }
   const found: string[] = [];

@@ -13,6 +13,7 @@ import {
   type HostKeyVerdict,
 } from './known-hosts.js';
 import { TargetExistsError, type Transport } from './transport.js';
+import { isNotFound } from '../platform/fs-errors.js';
 
 /** Transfer and connection tuning; the defaults reach DESIGN 13's 1 GB in 15 s on loopback (bench/sync.ts). */
 export interface SftpTuning {
@@ -153,7 +154,7 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
     try {
       return (await client.stat(at(path))).size;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if (isNotFound(err)) return null;
       throw err;
     }
   };

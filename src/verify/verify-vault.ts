@@ -6,6 +6,7 @@ import type { Logger } from '../platform/logger.js';
 import { compareWithOsf, osfDayHashes } from './verify-osf.js';
 import { openOsfConnection, readOutboxStatus, type OsfConnection } from '../osf/index.js';
 import { verifyDayFiles, type VerifyProblem } from './verify-day.js';
+import { isNotFound } from '../platform/fs-errors.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -68,8 +69,8 @@ export async function verifyVault(deps: VerifyDeps, options: { day?: string } = 
   }
   for (const day of days) {
     const dayDir = join(settings.paths.vault, day);
-    const local = await verifyDayFiles(dayDir, day).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
+    const local = await verifyDayFiles(dayDir, day).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
       return null;
     });
     if (local === null) {

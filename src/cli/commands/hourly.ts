@@ -4,6 +4,7 @@ import { createCommandLogger } from '../../platform/logger.js';
 import { parseHourKey } from '../../contracts/index.js';
 import { runHourly } from '../../hourly/index.js';
 import { drainOutbox, queueForOsf } from '../../osf/index.js';
+import { crashPointFromEnv } from '../test-crash-hooks.js';
 import { refuseRoot, stringOption, timeOption, UsageError, type Command } from '../command.js';
 
 /** `sampled-stream hourly [--hour YYYY-MM-DDTHH] [--include-late] [--now ISO]` (DESIGN 6, 10). */
@@ -46,7 +47,8 @@ export const hourlyCommand: Command = {
     const root = createCommandLogger(ctx);
     const log = root.child({ stage: 'hourly' });
     const clock = nowMs === undefined ? systemClock : fixedClock(nowMs);
-    await runHourly({ settings, clock, log, onPublished: queueForOsf(settings, clock) }, { hour, includeLate });
+    const crashPoint = crashPointFromEnv(process.env);
+    await runHourly({ settings, clock, log, onPublished: queueForOsf(settings, clock), crashPoint }, { hour, includeLate });
     // Every hourly run also drains the OSF outbox (DESIGN 7); pending uploads never fail the run.
     if (settings.osf.enabled) await drainOutbox({ settings, clock, log: root.child({ stage: 'osf' }) });
     return 0;

@@ -5,7 +5,7 @@ import { openAtomicWriter, writeFileAtomic, type AtomicFileWriter } from '../../
 import { createdAtOutsideWindow, retrievedAtMs, tweetKey, type StreamMessage } from '../../merge/index.js';
 import { HOUR_MS } from '../../contracts/index.js';
 import { ChunkIndexBuilder, idToU64 } from '../staging/chunk-index.js';
-import { crashPoint } from '../crash-point.js';
+import type { CrashPoint } from '../crash-point.js';
 import { hourKey } from '../../contracts/hour-label.js';
 import { LineSplitter } from './line-splitter.js';
 import type { SpoolFile } from '../../contracts/index.js';
@@ -55,6 +55,8 @@ export interface FileIngestDeps {
    * for lines that passed the check when they were first ingested (late files staged for an amendment).
    */
   createdAtWindow: { stateDir: string; maxSkewH: number } | null;
+  /** Test hook at named steps (kill -9 tests); none in production. */
+  crashPoint?: CrashPoint;
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -115,7 +117,7 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
     await abortAll(routes);
     return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map(), createdAtQuarantine: null };
   }
-  const result = await commitRoutes(file, deps.staging, routes, counts);
+  const result = await commitRoutes(file, deps, routes, counts);
   if (skewed.firstReason !== null && deps.createdAtWindow !== null) {
     // Named after the spool file, so ingesting it again after a crash rewrites the same file: kept once.
     const path = createdAtQuarantinePath(deps.createdAtWindow.stateDir, file.relativePath);
@@ -243,10 +245,11 @@ async function abortAll(routes: Map<number, Route>): Promise<void> {
 
 async function commitRoutes(
   file: IngestSource,
-  staging: string,
+  deps: FileIngestDeps,
   routes: Map<number, Route>,
   counts: LineCounts,
 ): Promise<FileIngest> {
+  const { staging } = deps;
   const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map(), createdAtQuarantine: null };
   const open = [...routes.values()];
   try {
@@ -259,7 +262,7 @@ async function commitRoutes(
       // The index is written last: a chunk counts only once its index exists.
       await writeFileAtomic(chunkPath(staging, route.key, file.server, file.name) + INDEX_SUFFIX, route.index.encode());
       result.stagedHours.push(route.key);
-      crashPoint('ingest-chunk-committed');
+      deps.crashPoint?.('ingest-chunk-committed');
     }
   } catch (err) {
     await abortAll(routes);

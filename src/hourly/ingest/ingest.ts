@@ -18,7 +18,7 @@ import {
   type SyncState,
 } from '../../contracts/index.js';
 import { isNotFound } from '../../platform/fs-errors.js';
-import { crashPoint } from '../crash-point.js';
+import type { CrashPoint } from '../crash-point.js';
 import { emptyCounts, ingestSpoolFile, type LineCounts } from './ingest-file.js';
 import { ManifestCache } from '../../contracts/hour-manifest.js';
 import { appendLateLines } from '../staging/late-store.js';
@@ -50,6 +50,8 @@ export interface IngestDeps {
   settings: Settings;
   clock: Clock;
   log: Logger;
+  /** Test hook at named steps (kill -9 tests); none in production. */
+  crashPoint?: CrashPoint;
 }
 
 /** How long a server 2 file waits for the sync state that lists its sha256. */
@@ -126,8 +128,8 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
   // A backlog is retired batch by batch: staging never holds much more than a batch beside the spool.
   const retire = async () => {
     await recordReceiptMinutes(staging, done);
-    crashPoint('ingest-before-delete');
-    await retireSpoolFiles(done, settings);
+    deps.crashPoint?.('ingest-before-delete');
+    await retireSpoolFiles(done, settings, deps.crashPoint);
     done = [];
   };
   for (const file of scan.files) {
@@ -139,7 +141,7 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     if (file.server === 'server2' && expected === null) result.unverified++;
     const keepOther = settings.hourly.archive_raw;
     const createdAtWindow = { stateDir: state, maxSkewH: settings.hourly.max_created_skew_h };
-    const ingested = await ingestSpoolFile(file, { staging, isClosed, expectedSha256: expected, keepOther, createdAtWindow });
+    const ingested = await ingestSpoolFile(file, { staging, isClosed, expectedSha256: expected, keepOther, createdAtWindow, crashPoint: deps.crashPoint });
     if (ingested.mismatchSha256 !== null) {
       const placed = await moveFile(file.path, quarantinePath(state, file.relativePath));
       result.quarantined++;
@@ -242,7 +244,7 @@ async function expectedSha256(
   return isAwaitingSyncState(fileChangedMs, syncStateChangedMs, Date.now()) ? 'wait' : null;
 }
 
-async function retireSpoolFiles(files: readonly SpoolFile[], settings: Settings): Promise<void> {
+async function retireSpoolFiles(files: readonly SpoolFile[], settings: Settings, crashPoint?: CrashPoint): Promise<void> {
   const folders = new Set<string>();
   for (const file of files) {
     if (settings.hourly.keep_spool_h > 0) {
@@ -251,7 +253,7 @@ async function retireSpoolFiles(files: readonly SpoolFile[], settings: Settings)
       await unlink(file.path);
       folders.add(dirname(file.path));
     }
-    crashPoint('ingest-mid-delete');
+    crashPoint?.('ingest-mid-delete');
   }
   for (const folder of folders) await fsyncDir(folder);
 }

@@ -11,7 +11,7 @@ import {
   type StreamMessage,
 } from '../../merge/index.js';
 import { ChunkReader } from '../staging/chunk-reader.js';
-import { crashPoint } from '../crash-point.js';
+import type { CrashPoint } from '../crash-point.js';
 import { idTextBlocks, userSources, type HourRows } from '../../merge/merge-copies.js';
 import type { PreparedFile } from './prepared-file.js';
 import { openXzFile, type XzFile, type XzOptions } from './xz-file.js';
@@ -26,6 +26,8 @@ export interface HourFilesRequest {
   xz: XzOptions;
   /** A path for the users rows while the tweets pass runs (removed afterwards). */
   scratchPath: string;
+  /** Test hook at named steps; none in production. */
+  crashPoint?: CrashPoint;
 }
 
 /** The three files, finished and fsynced under temporary names, plus the IDs content digest. */
@@ -67,7 +69,7 @@ export async function writeHourFiles(request: HourFilesRequest): Promise<Prepare
     const [usersDigest, idsDigests] = idsAlongside
       ? await Promise.all([usersFile(), idsFile()])
       : [await usersFile(), await idsFile()];
-    crashPoint('publish-files-written');
+    request.crashPoint?.('publish-files-written');
     return {
       ids: { ...idsDigests.file, commit: () => ids.commit(), abort: () => ids.abort() },
       tweets: { ...tweetsDigest, commit: () => tweets.commit(), abort: () => tweets.abort() },
@@ -134,7 +136,7 @@ async function writeTweetsPass(request: HourFilesRequest, tweets: XzFile): Promi
     }
     writeSync(scratch, userText);
     await tweets.write(tweetText);
-    crashPoint('publish-writing');
+    request.crashPoint?.('publish-writing');
   } finally {
     reader.close();
     closeSync(scratch);

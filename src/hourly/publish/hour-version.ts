@@ -3,7 +3,6 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../config/index.js';
 import { parseReportFile, reportLine, type HourStats, type ReportLine } from '../../contracts/index.js';
-import { crashPoint } from '../crash-point.js';
 import { currentReportText, prepareDayFiles, type VaultNames } from './day-files.js';
 import { writeHourFiles, type PreparedHourFiles } from './hour-files.js';
 import type { HourLabel } from '../../contracts/hour-label.js';
@@ -49,7 +48,8 @@ export interface VersionFiles extends PreparedHourFiles {
 }
 
 /** Writes the hour's files (and raw archive) under temporary names. */
-export async function buildFiles(settings: Settings, base: VersionBase, rows: HourRows): Promise<VersionFiles> {
+export async function buildFiles(deps: PublishDeps, base: VersionBase, rows: HourRows): Promise<VersionFiles> {
+  const { settings } = deps;
   const { key, names } = base;
   const { staging } = settings.paths;
   const files = await writeHourFiles({
@@ -62,6 +62,7 @@ export async function buildFiles(settings: Settings, base: VersionBase, rows: Ho
     },
     xz: xzOptionsFor(settings),
     scratchPath: join(staging, `.users-${key}.${process.pid}.tmp`),
+    crashPoint: deps.crashPoint,
   });
   if (!settings.hourly.archive_raw) return { ...files, raw: null };
   try {
@@ -100,7 +101,7 @@ export async function writeVersion(deps: PublishDeps, base: VersionBase, files: 
     await Promise.all(prepared.map((file) => file.abort()));
     throw err;
   }
-  crashPoint('publish-before-rename');
+  deps.crashPoint?.('publish-before-rename');
   for (const file of [...prepared, day.report, day.sums]) await file.commit();
   const nowIso = new Date(deps.clock.now()).toISOString();
   const manifest: HourManifest = {
@@ -157,7 +158,7 @@ export async function commitPublication(
   names: VaultNames,
   label: HourLabel,
 ): Promise<void> {
-  crashPoint('publish-before-callback');
+  deps.crashPoint?.('publish-before-callback');
   const published = (name: string): PublishedFile => ({
     localPath: join(names.dayDir, name),
     remotePath: remotePath(label.date, name),
@@ -170,6 +171,6 @@ export async function commitPublication(
     report: published(names.report),
     sums: published(names.sums),
   });
-  crashPoint('publish-before-manifest');
+  deps.crashPoint?.('publish-before-manifest');
   await writeManifest(deps.settings.paths.staging, manifest);
 }

@@ -2,6 +2,7 @@ import type { Settings } from '../../config/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { HourManifest } from '../../contracts/hour-manifest.js';
+import type { CrashPoint } from '../crash-point.js';
 
 // The types publishing shares with its helpers (hour-version, late replay, run-hourly); kept apart from
 // publish.ts so those helpers do not import the module that imports them.
@@ -29,6 +30,8 @@ export interface PublishDeps {
   log: Logger;
   /** Called after an hour's files are durable and before its manifest commits it (so at least once). */
   onPublished?: (files: PublishedFiles) => Promise<void>;
+  /** Test hook at named steps (kill -9 and full-disk tests); none in production. */
+  crashPoint?: CrashPoint;
 }
 
 /**

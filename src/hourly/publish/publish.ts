@@ -72,7 +72,7 @@ export async function publishHour(deps: PublishDeps, hourMs: number, options: { 
     idsDigest(merged.rows) === previous.ids_digest;
   const outcome = sameIds
     ? await refreshReport(deps, { ...base, previous })
-    : await writeVersion(deps, base, await buildFiles(settings, base, merged.rows));
+    : await writeVersion(deps, base, await buildFiles(deps, base, merged.rows));
   if (outcome.kind !== 'unchanged') {
     const { counts, version } = outcome.manifest;
     const durationMs = Math.round(performance.now() - startedMs);

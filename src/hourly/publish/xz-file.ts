@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import lzma from 'lzma-native';
 import { openAtomicWriter } from '../../platform/atomic-write.js';
-import { fsyncPath } from './prepared-file.js';
+import { fsyncPath } from '../../platform/atomic-write.js';
 
 /** Compression settings of one file (DESIGN 6: xz format, preset, multi-threaded with fixed-size blocks). */
 export interface XzOptions {

@@ -18,7 +18,7 @@ import {
   parseReportFile,
 } from '../../contracts/index.js';
 import { idToU64 } from '../staging/chunk-index.js';
-import { CsvRecordSplitter, csvFields } from './csv-records.js';
+import { csvRecords, type CsvRecord } from './csv-records.js';
 import { currentReportText, prepareDayFiles, vaultNames } from '../publish/day-files.js';
 import { hourLabel } from '../../contracts/hour-label.js';
 import type { HourManifest } from '../../contracts/hour-manifest.js';
@@ -71,11 +71,9 @@ async function readLateCopies(staging: string, hourKey: string): Promise<LateCop
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-async function* csvRecordsOf(path: string): AsyncGenerator<string> {
+function csvRecordsOf(path: string): AsyncGenerator<CsvRecord> {
   const source: Readable = pipeline(createReadStream(path), lzma.createDecompressor(), () => undefined);
-  const splitter = new CsvRecordSplitter();
-  for await (const chunk of source) yield* splitter.push(chunk as Buffer);
-  splitter.end();
+  return csvRecords(source);
 }
 
 /** Result of merging late copies into the published tweets. */
@@ -107,13 +105,13 @@ async function mergeTweets(
     if (lateAuthors.has(author)) newest.set(author, copy);
   };
   const emitLate = (copy: LateCopy) => emit(csvRecord(tweetRow(copy.message, schema)), copy.id, copy.authorId, copy);
-  for await (const record of csvRecordsOf(path)) {
+  for await (const { fields, raw: record } of csvRecordsOf(path)) {
     if (header) {
       await tweets.write(record);
       header = false;
       continue;
     }
-    const [idText = '', , authorText = '', , retrievedText = ''] = csvFields(record, 5);
+    const [idText = '', , authorText = '', , retrievedText = ''] = fields;
     const id = BigInt(idText);
     for (; j < late.length && late[j]!.id < id; j++) {
       result.added.push(late[j]!);
@@ -142,13 +140,13 @@ async function mergeTweets(
 async function mergeUsers(path: string, changes: readonly LateCopy[], users: XzFile): Promise<void> {
   let header = true;
   let j = 0;
-  for await (const record of csvRecordsOf(path)) {
+  for await (const { fields, raw: record } of csvRecordsOf(path)) {
     if (header) {
       await users.write(record);
       header = false;
       continue;
     }
-    const author = BigInt(csvFields(record, 1)[0] ?? '0');
+    const author = BigInt(fields[0] ?? '0');
     for (; j < changes.length && changes[j]!.authorId < author; j++) await users.write(csvRecord(userRow(changes[j]!.message)));
     if (j < changes.length && changes[j]!.authorId === author) await users.write(csvRecord(userRow(changes[j++]!.message)));
     else await users.write(record);

@@ -12,6 +12,7 @@ import {
   type StateFileFormat,
 } from '../../contracts/index.js';
 import { referenceTime, type ReadinessInput, type ServerProgress } from './readiness.js';
+import { MINUTE_MS } from '../../platform/time.js';
 
 const observationsSchema = z.object({
   format_version: z.literal(1),
@@ -68,8 +69,8 @@ export async function observeReadiness(settings: Settings, nowMs: number, log?: 
     readiness: {
       refMs: referenceTime(servers[0]!.watermarkMs, nowMs),
       nowMs,
-      latenessMs: latenessMin * 60_000,
-      maxWaitMs: maxWaitMin * 60_000,
+      latenessMs: latenessMin * MINUTE_MS,
+      maxWaitMs: maxWaitMin * MINUTE_MS,
       downtimeEndMs: gapEnds.length === 0 ? null : Math.max(...gapEnds),
       servers,
     },
