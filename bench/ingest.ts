@@ -198,6 +198,7 @@ async function measurePaced(root: string, main: string, ratePerS: number): Promi
   const cpuTarget = PACED_CPU_TARGETS.get(ratePerS);
   line(`daemon at ${ratePerS} tweets/s: CPU % of a core`, `${paced!.cpuPercent.toFixed(2)}${cpuTarget === undefined ? '' : ` (target < ${cpuTarget})`}`);
   line(`bare Node HTTP reader, same stream: CPU %`, bare!.cpuPercent.toFixed(2));
+  line(`daemon / bare reader CPU`, `${(paced!.cpuPercent / bare!.cpuPercent).toFixed(2)}x`);
   line(`daemon at ${ratePerS} tweets/s: peak RSS MB`, `${paced!.peakRssMb.toFixed(1)} (target < ${DAEMON_RSS_TARGET_MB})`);
   line(`bare Node HTTP reader: peak RSS MB`, bare!.peakRssMb.toFixed(1));
   const cpu = { bench: 'ingest', figure: `stream daemon CPU at ${ratePerS} msg/s, over ${PACED_S} s`, value: paced!.cpuPercent, unit: '% of a core', baseline: { label: 'bare Node reader, %', value: bare!.cpuPercent } };
