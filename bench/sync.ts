@@ -10,6 +10,7 @@ import { silentLogger } from '../src/platform/logger.js';
 import { MINUTE_MS, minutePath } from '../src/contracts/index.js';
 import { runSync } from '../src/sync/index.js';
 import { server2Setup, startSshd, type TestSshd } from '../test/helpers/sshd.js';
+import { atMost, recordFigures } from './figures.js';
 
 const run = promisify(execFile);
 const TARGET_S = 15;
@@ -129,6 +130,9 @@ try {
   const scaled = (syncSeconds * 1000) / mb;
   const ok = scaled < TARGET_S;
   console.log(`1 GB takes ${scaled.toFixed(2)} s (target < ${TARGET_S} s): ${ok ? 'PASS' : 'FAIL'}; ${(syncSeconds / sftpSeconds).toFixed(2)}x the sftp CLI`);
+  await recordFigures([
+    atMost({ bench: 'sync', figure: 'sync of 1 GB of spool over SFTP (loopback)', value: scaled, unit: 's', baseline: { label: 'OpenSSH sftp put, s per GB', value: (sftpSeconds * 1000) / mb } }, TARGET_S, true),
+  ]);
   process.exitCode = ok ? 0 : 1;
 } finally {
   await sshd.stop();

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startXEmulator, type XEmulator } from '../src/emulator/index.js';
 import { startFakeOsf, type FakeOsf } from '../src/emulator/osf-server.js';
@@ -93,6 +93,7 @@ describe('sampled-stream check', () => {
       assert.match(line(out, name), /^PASS /, `${name}:\n${out}`);
     }
     assert.match(line(out, 'SMTP'), /login ok/);
+    assert.match(line(out, 'xz library'), /^(PASS .*built on this machine with .*-O2|WARN .*prebuilt binary)/, 'says which liblzma compresses');
     assert.match(line(out, 'X API'), /GET \/2\/tweets ok \(\d+\/300 lookups left in the window\); token accepted, stream opened/);
     assert.match(out, /All checks passed\./);
   });
@@ -138,6 +139,16 @@ describe('sampled-stream check', () => {
     assert.equal(invalid.report.ok, false);
     assert.equal(invalid.report.server, null);
     assert.ok(invalid.report.checks.some((c) => c.name === 'settings' && /'paths\.spool' is missing/.test(c.detail)), JSON.stringify(invalid.report));
+  });
+
+  it('refuses a vault inside the spool with exit code 2, naming both keys (issue 15.1)', async () => {
+    const { configPath, settings } = await server1('vault-in-spool');
+    const doc = JSON.parse(await readFile(configPath, 'utf8'));
+    doc.paths.vault = join(settings.paths.spool, 'vault');
+    await writeFile(configPath, JSON.stringify(doc));
+    const { code, report } = await checkJson(configPath);
+    assert.equal(code, 2);
+    assert.ok(report.checks.some((c) => /'paths\.vault' is inside paths\.spool .*give each its own folder/.test(c.detail)), JSON.stringify(report));
   });
 
   it('tries the token file itself: empty, a folder, or refused fails the X API line even while the daemon runs (issue 15.3)', async () => {

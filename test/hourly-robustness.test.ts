@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,24 @@ describe('hourly robustness (DESIGN 3, 6)', () => {
     } finally {
       await lock.release();
     }
+  });
+
+  it('the hourly command takes over a lock whose pid now belongs to another process, and records an alert (issue 15.2)', async (t) => {
+    const root = await tempDir();
+    const { settings, configPath } = await testSettings(root);
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    t.after(() => other.kill());
+    const boot = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    const lockPath = join(settings.paths.state, 'hourly.lock');
+    await mkdir(settings.paths.state, { recursive: true });
+    await writeFile(lockPath, JSON.stringify({ pid: other.pid, start: '1', boot, nonce: 'before-reboot' }));
+    const run = cli(['--config', configPath]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.doesNotMatch(run.stderr, /another hourly run is active/);
+    assert.match(run.stderr, /took over stale lock .*hourly\.lock \(pid \d+\): its pid now belongs to another process/);
+    const alerts = (await readIngestAlerts(settings.paths.state)).events.filter((e) => e.kind === 'stale-lock');
+    assert.deepEqual(alerts.map((e) => e.path), [lockPath]);
+    await assert.rejects(readFile(lockPath), /ENOENT/, 'the run released the lock it took over');
   });
 
   it('the hourly command refuses bad options and server 2 settings with exit code 2 and the fix', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, loadSettings, parseSettings, stripComments, timeZoneProblem, assertSecretFiles } from './load.js';
 import { SecretFileModeError } from '../platform/secret-file.js';
@@ -129,4 +129,31 @@ test('server_settings.example.json is valid and shows every key of the schema', 
     const keys = Object.keys(def.shape ?? def.innerType?.shape ?? {});
     for (const key of keys) assert.ok(key in (doc[section] ?? {}), `example lacks ${section}.${key}`);
   }
+});
+
+test('parseSettings() refuses folders that are equal or nested, naming both keys and the fix', () => {
+  const doc = { ...base, paths: { ...base.paths, vault: '/var/lib/ss/spool/vault', staging: '/var/lib/ss/state' } };
+  assert.deepEqual(problemsOf(doc), [
+    'paths.vault: is inside paths.spool ("/var/lib/ss/spool/vault" and "/var/lib/ss/spool"): give each its own folder, e.g. /var/lib/sampled-stream/{spool,staging,state,vault}',
+    'paths.staging: is the same folder as paths.state ("/var/lib/ss/state" and "/var/lib/ss/state"): give each its own folder, e.g. /var/lib/sampled-stream/{spool,staging,state,vault}',
+  ]);
+});
+
+test('loadSettings() refuses a vault that a symlink puts inside the spool', async () => {
+  const dir = await tempDir();
+  const paths = { spool: join(dir, 'spool'), state: join(dir, 'state'), staging: join(dir, 'staging'), vault: join(dir, 'vault') };
+  await mkdir(join(paths.spool, 'published'), { recursive: true });
+  await symlink(join(paths.spool, 'published'), paths.vault);
+  const file = join(dir, 'settings.json');
+  await writeFile(file, JSON.stringify({ ...base, paths }));
+  await assert.rejects(loadSettings(file, 'check'), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.problems.length, 1);
+    assert.equal(err.problems[0]!.key, 'paths.vault');
+    assert.match(err.problems[0]!.message, /^is inside paths\.spool .*through symlinks .*: give each its own folder/);
+    return true;
+  });
+  await rm(paths.vault);
+  await mkdir(paths.vault);
+  await loadSettings(file, 'check');
 });

@@ -3,6 +3,7 @@ import cron from 'node-cron';
 import type { z } from 'zod';
 import { settingsSchema, type Settings } from './schema.js';
 import { assertSecretFileMode } from '../platform/secret-file.js';
+import { describeOverlap, pathOverlaps, realPathOfExisting, SEPARATE_FOLDER_KEYS, type PathOverlap } from './path-overlap.js';
 import { DAY_MS } from '../platform/time.js';
 
 /** Default settings location (DESIGN 10); SAMPLED_STREAM_CONFIG overrides it. */
@@ -105,8 +106,12 @@ function requireKeys(
     .map((key) => ({ key: `${prefix}.${key}`, message: `is missing: add it (required ${why})` }));
 }
 
+function overlapProblems(overlaps: readonly PathOverlap[]): SettingsProblem[] {
+  return overlaps.map((overlap) => ({ key: overlap.keys[0], message: describeOverlap(overlap) }));
+}
+
 function crossChecks(settings: Settings, use: SettingsUse): SettingsProblem[] {
-  const problems: SettingsProblem[] = [];
+  const problems: SettingsProblem[] = overlapProblems(pathOverlaps(settings.paths));
   const tzProblem = timeZoneProblem(settings.hourly.output_timezone);
   if (tzProblem) {
     problems.push({
@@ -181,7 +186,18 @@ export async function loadSettings(file: string, use: SettingsUse = 'any'): Prom
   } catch (err) {
     throw new ConfigError(file, [{ key: '(file)', message: `is not valid JSON: ${(err as Error).message}` }]);
   }
-  return parseSettings(doc, file, use);
+  const settings = parseSettings(doc, file, use);
+  await assertSeparateRealFolders(settings, file);
+  return settings;
+}
+
+/** The folders as written are apart (parseSettings checked); symlinks of existing parts may still join them. */
+async function assertSeparateRealFolders(settings: Settings, file: string): Promise<void> {
+  const real = Object.fromEntries(
+    await Promise.all(SEPARATE_FOLDER_KEYS.map(async (key) => [key, await realPathOfExisting(settings.paths[key])])),
+  ) as Record<(typeof SEPARATE_FOLDER_KEYS)[number], string>;
+  const problems = overlapProblems(pathOverlaps(settings.paths, real));
+  if (problems.length > 0) throw new ConfigError(file, problems);
 }
 
 /** The secret files a command reads, as [settings key, path]. */

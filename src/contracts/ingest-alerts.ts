@@ -14,6 +14,10 @@ const INGEST_ALERT_KINDS = [
   'outside-server-folder',
   /** A truncated or garbage state file, moved aside to `path`. */
   'corrupt-state-file',
+  /** A stale `hourly.lock` (dead holder, reused pid, earlier boot, unreadable) that this run took over. */
+  'stale-lock',
+  /** Tweets whose created_at is too far from their receipt, kept in `path` (one file per spool file). */
+  'created-at-skew',
 ] as const;
 
 export type IngestAlertKind = (typeof INGEST_ALERT_KINDS)[number];
@@ -26,7 +30,7 @@ const ingestAlertSchema = z.object({
   path: z.string(),
   /** UTC hour key, for late arrivals. */
   hour: z.string().optional(),
-  /** Lines concerned (late arrivals). */
+  /** Lines concerned (late arrivals, created-at skew). */
   lines: z.number().int().min(0).optional(),
   detail: z.string(),
 });

@@ -77,6 +77,11 @@ export function quarantinePath(stateDir: string, relativePath: string): string {
   return join(stateDir, 'quarantine', relativePath);
 }
 
+/** Where the tweets of one spool file whose created_at is far from their receipt are kept (issue 15.4). */
+export function createdAtQuarantinePath(stateDir: string, relativePath: string): string {
+  return join(stateDir, 'quarantine', 'created-at', relativePath);
+}
+
 /** Watermark observations kept between runs (readiness holds a deadline while a watermark advances). */
 export function readinessStatePath(staging: string): string {
   return join(staging, 'readiness.json');

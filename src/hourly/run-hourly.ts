@@ -1,5 +1,5 @@
-import { acquireLock, LockBusyError } from '../platform/lock-file.js';
-import { HOUR_MS } from '../contracts/index.js';
+import { acquireLock, describeStaleLock, LockBusyError, type Lock } from '../platform/lock-file.js';
+import { appendIngestAlerts, HOUR_MS } from '../contracts/index.js';
 import { amendAction, closeHour, removeClosedStaging, stagedHourKeys, stageLateFiles } from './schedule/amend.js';
 import { listChunks } from './staging/copy-index.js';
 import { hourKey, parseHourKey } from '../contracts/hour-label.js';
@@ -43,15 +43,22 @@ export interface HourlyResult {
 export async function runHourly(deps: HourlyDeps, options: HourlyOptions = {}): Promise<HourlyResult> {
   const { settings, log } = deps;
   const result: HourlyResult = { skipped: false, ingest: null, outcomes: [], closed: [], waiting: [] };
-  let lock;
+  const lockPath = hourlyLockPath(settings.paths.state);
+  let lock: Lock;
   try {
-    lock = await acquireLock(hourlyLockPath(settings.paths.state));
+    lock = await acquireLock(lockPath, { log });
   } catch (err) {
     if (!(err instanceof LockBusyError)) throw err;
     log.info({ holder: err.holderPid }, 'another hourly run is active; leaving the work to it');
     return { ...result, skipped: true };
   }
   try {
+    if (lock.takenOver !== null) {
+      const detail = `${describeStaleLock(lockPath, lock.takenOver)}; a run may have been blocked until now`;
+      const nowMs = deps.clock.now();
+      const alert = { at: new Date(nowMs).toISOString(), kind: 'stale-lock' as const, server: settings.server, path: lockPath, detail };
+      await appendIngestAlerts(settings.paths.state, [alert], nowMs);
+    }
     await removeStaleTemps(settings.paths.staging);
     result.ingest = await ingestSpool(deps);
     if (options.hour === undefined) await publishReady(deps, result);

@@ -5,3 +5,4 @@ export * from './flatten.js';
 export * from './tweet-key.js';
 export * from './tweet-row.js';
 export * from './user-row.js';
+export * from './created-at-window.js';

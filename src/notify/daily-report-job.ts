@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
-import { hoursOfLabelDay } from '../contracts/index.js';
+import { hoursOfLabelDay, readIngestAlerts } from '../contracts/index.js';
+import { HOUR_MS } from '../platform/time.js';
 import { wallClock } from '../contracts/index.js';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import type { Logger } from '../platform/logger.js';
 import { readOutboxStatus } from '../osf/index.js';
 import { readTextIfExists } from '../platform/read-text-if-exists.js';
 import { renderDailyReport, type DayReportInput } from './daily-report.js';
+import { countSetAside } from './set-aside.js';
 import { composeMime, type Mailer, type SendResult } from './mailer.js';
 import { DAY_MS } from '../platform/time.js';
 
@@ -24,13 +26,17 @@ export function reportFilePath(vaultDir: string, date: string): string {
 /** Reads what the daily report of `date` shows: the vault's report file and the OSF outbox. */
 export async function loadDayReportInput(settings: Settings, date: string, nowMs: number): Promise<DayReportInput> {
   const timeZone = settings.hourly.output_timezone;
+  const hours = hoursOfLabelDay(date, timeZone);
+  const dayStartMs = hours[0]!.utcHourStartMs;
+  const dayEndMs = hours.at(-1)!.utcHourStartMs + HOUR_MS;
   return {
     date,
     timeZone,
     expectServer2: settings.hourly.expect_server2,
-    hours: hoursOfLabelDay(date, timeZone),
+    hours,
     reportText: await readTextIfExists(reportFilePath(settings.paths.vault, date)),
     uploads: settings.osf.enabled ? await readOutboxStatus(settings.paths.state) : null,
+    setAside: countSetAside((await readIngestAlerts(settings.paths.state)).events, dayStartMs, dayEndMs),
     generatedAtMs: nowMs,
   };
 }

@@ -26,6 +26,7 @@ function input(overrides: Partial<DayReportInput> = {}): DayReportInput {
         { remotePath: '2026/11/21/2026-11-21_report.txt', attempts: 2, nextAttemptAt: '2026-11-21T18:10:00.000Z', lastError: 'HTTP 503', firstFailureAt: '2026-11-21T17:05:00.000Z' },
       ],
     },
+    setAside: [],
     generatedAtMs: Date.parse('2026-11-21T18:00:00Z'),
     ...overrides,
   };
@@ -93,4 +94,12 @@ test('renderDailyReport() lists 25 hours on the autumn day of a DST zone', () =>
   assert.equal(hours.length, 25);
   assert.equal(report.html.match(/data-unpublished=/g)?.length, 25);
   assert.match(report.html, />02b</);
+});
+
+test('renderDailyReport() lists what hourly set aside, with counts, or says nothing was', () => {
+  assert.match(renderDailyReport(input()).text, /Input set aside by hourly:\nNothing was set aside\./);
+  const setAside = [{ kind: 'created-at-skew' as const, events: 2, lines: 7, newestPath: '/state/quarantine/created-at/server1/x.jsonl' }];
+  const report = renderDailyReport(input({ setAside }));
+  assert.match(report.text, /Input set aside by hourly:\ncreated-at-skew: 2 event\(s\), 7 line\(s\); newest: \/state\/quarantine\/created-at\/server1\/x\.jsonl/);
+  assert.match(report.html, /Input set aside by hourly<\/div><div[^>]*>created-at-skew: 2 event\(s\), 7 line\(s\)/);
 });

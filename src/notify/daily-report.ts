@@ -4,6 +4,7 @@ import type { OutboxEntry } from '../osf/index.js';
 import { CHART_COLORS, renderChart } from './chart.js';
 import { dayCoverage, type DayCoverage, type HourCoverage } from './day-coverage.js';
 import { escapeHtml, formatCount } from './html-text.js';
+import { setAsideLines, type SetAsideCount } from './set-aside.js';
 import { dailySubject, dayFindings, type DayFindings } from './subject.js';
 
 /** A pending or failed upload as the report lists it: the fields of the OSF outbox entry it shows. */
@@ -21,6 +22,8 @@ export interface DayReportInput {
   reportText: string | null;
   /** The OSF outbox; null when OSF publishing is disabled. */
   uploads: { pending: readonly UploadEntry[]; failing: readonly UploadEntry[] } | null;
+  /** What hourly set aside during the day (quarantined files, late arrivals, created-at skew...). */
+  setAside: readonly SetAsideCount[];
   generatedAtMs: number;
 }
 
@@ -193,9 +196,9 @@ function section(title: string, body: string): string {
 
 function renderHtml(input: DayReportInput, subject: string, coverage: DayCoverage, findings: DayFindings): string {
   const totals = dayTotals(coverage);
-  const uploads = uploadLines(input)
-    .map((l) => `<div style="${FONT};font-size:13px;color:#2d3748;white-space:pre-wrap">${escapeHtml(l)}</div>`)
-    .join('');
+  const plainLines = (lines: readonly string[]) =>
+    lines.map((l) => `<div style="${FONT};font-size:13px;color:#2d3748;white-space:pre-wrap">${escapeHtml(l)}</div>`).join('');
+  const uploads = plainLines(uploadLines(input));
   const generated = new Date(input.generatedAtMs).toISOString();
   return (
     `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
@@ -211,6 +214,7 @@ function renderHtml(input: DayReportInput, subject: string, coverage: DayCoverag
     section('Tweets per hour and coverage', renderChart(coverage.hours, input.expectServer2)) +
     section('Hours', hoursTable(coverage, totals)) +
     section('Uploads to OSF', uploads) +
+    section('Input set aside by hourly', plainLines(setAsideLines(input.setAside))) +
     `<tr><td style="padding:14px 20px;${FONT};font-size:11px;color:#a0aec0">Generated ${generated}. ` +
     `Gaps are label-zone clock times, end exclusive.</td></tr>` +
     `</table></td></tr></table></body></html>\n`
@@ -229,6 +233,9 @@ function renderText(input: DayReportInput, subject: string, findings: DayFinding
     '',
     'Uploads to OSF:',
     ...uploadLines(input),
+    '',
+    'Input set aside by hourly:',
+    ...setAsideLines(input.setAside),
     '',
   ].join('\n');
 }

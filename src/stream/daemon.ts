@@ -41,7 +41,7 @@ function connectionName(xApi: Settings['x_api'], partition: number | null): stri
  * minute and writes stream.json. Rejects when the spool cannot be written.
  */
 export async function runStreamDaemon(deps: StreamDaemonDeps, signal: AbortSignal): Promise<void> {
-  const lock = await acquireLock(join(deps.settings.paths.state, STREAM_LOCK_FILE));
+  const lock = await acquireLock(join(deps.settings.paths.state, STREAM_LOCK_FILE), { log: deps.log });
   const halt = new AbortController();
   const stop = () => halt.abort();
   signal.addEventListener('abort', stop, { once: true });

@@ -200,7 +200,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const resendMs = options.resend === undefined ? undefined : parseResendMinute(options.resend);
   let lock;
   try {
-    lock = await acquireLock(join(deps.settings.paths.state, 'sync.lock'));
+    lock = await acquireLock(join(deps.settings.paths.state, 'sync.lock'), { log: deps.log });
   } catch (err) {
     if (!(err instanceof LockBusyError)) throw err;
     deps.log.info({ holderPid: err.holderPid }, 'sync already running');

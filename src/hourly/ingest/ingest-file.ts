@@ -2,14 +2,14 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { openAtomicWriter, writeFileAtomic, type AtomicFileWriter } from '../../platform/atomic-write.js';
-import { retrievedAtMs, tweetKey, type StreamMessage } from '../../merge/index.js';
+import { createdAtOutsideWindow, retrievedAtMs, tweetKey, type StreamMessage } from '../../merge/index.js';
 import { HOUR_MS } from '../../contracts/index.js';
 import { ChunkIndexBuilder, idToU64 } from '../staging/chunk-index.js';
 import type { CrashPoint } from '../crash-point.js';
 import { hourKey } from '../../contracts/hour-label.js';
 import { LineSplitter } from './line-splitter.js';
 import type { SpoolFile } from '../../contracts/index.js';
-import { chunkPath, INDEX_SUFFIX, OTHER_SUFFIX } from '../../contracts/staging-layout.js';
+import { chunkPath, createdAtQuarantinePath, INDEX_SUFFIX, OTHER_SUFFIX } from '../../contracts/staging-layout.js';
 
 /** A file to ingest: a spool file, or a late file staged like one (its size is not needed). */
 export type IngestSource = Omit<SpoolFile, 'bytes'>;
@@ -24,6 +24,8 @@ export interface LineCounts {
   invalid: number;
   /** Messages without `data` (error-only messages): kept in the spool record, not in the hourly files. */
   nonTweet: number;
+  /** Tweets whose created_at is too far from their receipt: set aside in the quarantine, in no hour. */
+  createdAtSkewed: number;
 }
 
 /** What one spool file fed. */
@@ -35,6 +37,8 @@ export interface FileIngest {
   stagedHours: string[];
   /** Lines for hours whose staging is closed, by hour key, to append to `late/`. */
   lateLines: Map<string, Buffer[]>;
+  /** Where the tweets with a created_at outside the window went, and why the first one was, or null. */
+  createdAtQuarantine: { path: string; firstReason: string } | null;
 }
 
 /** What ingesting one file needs. */
@@ -46,6 +50,11 @@ export interface FileIngestDeps {
   expectedSha256: string | null;
   /** Keep the lines that are not tweets, by receipt hour, for the raw archive (`archive_raw`). */
   keepOther: boolean;
+  /**
+   * Where tweets with a created_at outside `hourly.max_created_skew_h` of their receipt go (`<state>`), or null
+   * for lines that passed the check when they were first ingested (late files staged for an amendment).
+   */
+  createdAtWindow: { stateDir: string; maxSkewH: number } | null;
   /** Test hook at named steps (kill -9 tests); none in production. */
   crashPoint?: CrashPoint;
 }
@@ -66,7 +75,7 @@ type Route = OpenChunk | { key: string; late: Buffer[] };
 
 /** Zero counts. */
 export function emptyCounts(): LineCounts {
-  return { lines: 0, tweets: 0, malformed: 0, invalid: 0, nonTweet: 0 };
+  return { lines: 0, tweets: 0, malformed: 0, invalid: 0, nonTweet: 0, createdAtSkewed: 0 };
 }
 
 function parseLine(line: Buffer): StreamMessage | null {
@@ -87,16 +96,17 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
   const counts = emptyCounts();
   const routes = new Map<number, Route>();
   const other: Buffer[] = [];
+  const skewed: SkewedLines = { lines: [], firstReason: null };
   const hash: Hash | null = deps.expectedSha256 === null ? null : createHash('sha256');
   const splitter = new LineSplitter();
   try {
     for await (const chunk of createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES })) {
       hash?.update(chunk as Buffer);
-      await routeLines(splitter.push(chunk as Buffer), file, deps, routes, counts, other);
+      await routeLines(splitter.push(chunk as Buffer), file, deps, routes, counts, other, skewed);
       await flushPending(routes);
     }
     const last = splitter.end();
-    if (last !== null) await routeLines([last], file, deps, routes, counts, other);
+    if (last !== null) await routeLines([last], file, deps, routes, counts, other, skewed);
     await flushPending(routes);
   } catch (err) {
     await abortAll(routes);
@@ -105,9 +115,15 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
   const actual = hash?.digest('hex') ?? null;
   if (actual !== null && actual !== deps.expectedSha256) {
     await abortAll(routes);
-    return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map() };
+    return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map(), createdAtQuarantine: null };
   }
   const result = await commitRoutes(file, deps, routes, counts);
+  if (skewed.firstReason !== null && deps.createdAtWindow !== null) {
+    // Named after the spool file, so ingesting it again after a crash rewrites the same file: kept once.
+    const path = createdAtQuarantinePath(deps.createdAtWindow.stateDir, file.relativePath);
+    await writeFileAtomic(path, Buffer.concat(skewed.lines));
+    result.createdAtQuarantine = { path, firstReason: skewed.firstReason };
+  }
   // Lines that are not tweets belong to the hour they were received in (raw archive); for an hour already
   // closed they go with its staging, as the archive of a closed hour is not rebuilt.
   if (other.length > 0) {
@@ -117,7 +133,13 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
   return result;
 }
 
-/** A tweet line's routing data. */
+/** Tweet lines set aside for a created_at outside the window, newline-terminated, and the first one's reason. */
+interface SkewedLines {
+  lines: Buffer[];
+  firstReason: string | null;
+}
+
+/** A tweet line's routing data, or why its created_at cannot be routed. */
 interface ParsedLine {
   hourMs: number;
   id: bigint;
@@ -129,7 +151,7 @@ function isBlank(line: Buffer): boolean {
   return line.length === 0 || (line.length === 1 && line[0] === 0x0d);
 }
 
-function parseTweetLine(line: Buffer, counts: LineCounts): ParsedLine | null {
+function parseTweetLine(line: Buffer, file: IngestSource, deps: FileIngestDeps, counts: LineCounts): ParsedLine | string | null {
   counts.lines++;
   if (isBlank(line)) return null;
   const message = parseLine(line);
@@ -144,12 +166,20 @@ function parseTweetLine(line: Buffer, counts: LineCounts): ParsedLine | null {
     else counts.invalid++;
     return null;
   }
+  const retrieved = retrievedAtMs(message);
+  const receiptMs = Number.isFinite(retrieved) ? retrieved : file.minuteStartMs;
+  const window = deps.createdAtWindow;
+  const outside = window === null ? null : createdAtOutsideWindow(key.createdAtMs, receiptMs, window.maxSkewH);
+  if (outside !== null) {
+    counts.createdAtSkewed++;
+    return outside;
+  }
   counts.tweets++;
   return {
     hourMs: Math.floor(key.createdAtMs / HOUR_MS) * HOUR_MS,
     id,
     authorId: idToU64(key.authorId) ?? 0n,
-    retrievedAtMs: retrievedAtMs(message),
+    retrievedAtMs: retrieved,
   };
 }
 
@@ -160,9 +190,15 @@ async function routeLines(
   routes: Map<number, Route>,
   counts: LineCounts,
   other: Buffer[],
+  skewed: SkewedLines,
 ): Promise<void> {
   for (const line of lines) {
-    const parsed = parseTweetLine(line, counts);
+    const parsed = parseTweetLine(line, file, deps, counts);
+    if (typeof parsed === 'string') {
+      skewed.lines.push(Buffer.from(line), NEWLINE);
+      skewed.firstReason ??= parsed;
+      continue;
+    }
     if (parsed === null) {
       if (deps.keepOther && !isBlank(line)) other.push(Buffer.from(line), NEWLINE);
       continue;
@@ -214,7 +250,7 @@ async function commitRoutes(
   counts: LineCounts,
 ): Promise<FileIngest> {
   const { staging } = deps;
-  const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map() };
+  const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map(), createdAtQuarantine: null };
   const open = [...routes.values()];
   try {
     for (const route of open) {

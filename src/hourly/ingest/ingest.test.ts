@@ -155,6 +155,31 @@ describe('ingestSpool()', () => {
     assert.deepEqual({ files: result.files, deferred: result.deferred }, { files: 0, deferred: 1 });
   });
 
+  it('ingestSpool() keeps tweets with a created_at far from their receipt out of every hour, in the quarantine, once', async () => {
+    const { settings, deps } = await setup();
+    const { spool, staging, state } = settings.paths;
+    const receipt = '2026-11-22T10:00:30.000Z';
+    const skewed = [
+      tweetLine({ id: snowflakeId(Date.parse('2026-11-22T10:00:00Z'), 1), createdAt: '1970-01-01T00:00:00.000Z' }, receipt, 'server1'),
+      tweetLine({ id: snowflakeId(Date.parse('2026-11-22T10:00:00Z'), 2), createdAt: '2010-06-01T12:00:00.000Z' }, receipt, 'server1'),
+      tweetLine({ id: snowflakeId(Date.parse('2026-11-22T10:00:00Z'), 3), createdAt: '2099-01-01T00:00:00.000Z' }, receipt, 'server1'),
+      tweetLine({ id: snowflakeId(Date.parse('2026-11-22T10:00:00Z'), 4), createdAt: '+275760-09-13T00:00:00.000Z' }, receipt, 'server1'),
+    ];
+    const onTime = tweetAt('2026-11-22T10:00:29.000Z', 5, 'server1', receipt);
+    for (let run = 0; run < 2; run++) {
+      // The second run ingests the same file again, as after a kill -9 before the spool file was deleted.
+      await writeSpoolFile(spool, 'server1', '2026-11-22T10:00:00Z', [skewed[0]!, onTime, ...skewed.slice(1)]);
+      const result = await ingestSpool(deps);
+      assert.deepEqual([result.tweets, result.createdAtSkewed, [...result.stagedHours]], [1, 4, ['2026-11-22T10']]);
+    }
+    const kept = join(state, 'quarantine', 'created-at', 'server1', '2026-11-22', '10', '2026-11-22T10-00Z.jsonl');
+    assert.equal(await readFile(kept, 'utf8'), skewed.map((line) => `${line}\n`).join(''), 'the bytes are kept once, in order');
+    assert.deepEqual(await readdir(join(staging, 'hours')), ['2026-11-22T10'], 'no hour of 1970, 2010, 2099 or +275760 is staged');
+    const events = (await readIngestAlerts(state)).events.filter((e) => e.kind === 'created-at-skew');
+    assert.deepEqual(events.map((e) => [e.path, e.lines]), [[kept, 4]], 'alerted once');
+    assert.match(events[0]!.detail, /4 tweet\(s\) of server1\/2026-11-22\/10\/2026-11-22T10-00Z\.jsonl kept out of every hour: created_at 1970-01-01T00:00:00\.000Z is \d+\.\d h before its receipt/);
+  });
+
   it('ingestSpool() sends tweets of a closed hour to late/, once, however often the file is ingested', async () => {
     const { settings, deps } = await setup({ hourly: { keep_spool_h: 1 } });
     const { spool, staging, state } = settings.paths;
@@ -173,7 +198,8 @@ describe('ingestSpool()', () => {
       chunks: [],
       closed_at: '2026-11-22T10:00:00.000Z',
     });
-    const old = tweetAt('2026-11-20T10:30:00.000Z', 1, 'server1', '2026-11-22T11:30:00.000Z');
+    // Received on time by a server whose file reached server 1 two days later (a long sync outage).
+    const old = tweetAt('2026-11-20T10:30:00.000Z', 1, 'server1', '2026-11-20T10:30:01.000Z');
     await writeSpoolFile(spool, 'server1', '2026-11-22T11:30:00Z', [old]);
     const first = await ingestSpool(deps);
     assert.equal(first.lateLines, 1);

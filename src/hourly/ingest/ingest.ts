@@ -86,6 +86,7 @@ function addCounts(total: LineCounts, counts: LineCounts): void {
   total.malformed += counts.malformed;
   total.invalid += counts.invalid;
   total.nonTweet += counts.nonTweet;
+  total.createdAtSkewed += counts.createdAtSkewed;
 }
 
 /**
@@ -139,7 +140,8 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     }
     if (file.server === 'server2' && expected === null) result.unverified++;
     const keepOther = settings.hourly.archive_raw;
-    const ingested = await ingestSpoolFile(file, { staging, isClosed, expectedSha256: expected, keepOther, crashPoint: deps.crashPoint });
+    const createdAtWindow = { stateDir: state, maxSkewH: settings.hourly.max_created_skew_h };
+    const ingested = await ingestSpoolFile(file, { staging, isClosed, expectedSha256: expected, keepOther, createdAtWindow, crashPoint: deps.crashPoint });
     if (ingested.mismatchSha256 !== null) {
       const placed = await moveFile(file.path, quarantinePath(state, file.relativePath));
       result.quarantined++;
@@ -168,6 +170,14 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
       const detail = `replay with hourly --hour ${hour} --include-late`;
       alerts.push({ at, kind: 'late-arrival', server: file.server, hour, lines: added, path, detail });
       log.warn({ hour, server: file.server, lines: added }, 'arrivals for a closed hour kept in late/');
+    }
+    if (ingested.createdAtQuarantine !== null) {
+      const { path, firstReason } = ingested.createdAtQuarantine;
+      const lines = ingested.counts.createdAtSkewed;
+      const detail = `${lines} tweet(s) of ${file.relativePath} kept out of every hour: ${firstReason}`;
+      // Once per quarantine file: ingesting the same spool file again after a crash does not alert twice.
+      once.push({ at, kind: 'created-at-skew', server: file.server, lines, path, detail });
+      log.warn({ file: file.relativePath, lines, quarantine: path }, detail);
     }
     done.push(file);
     result.files++;
