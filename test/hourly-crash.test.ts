@@ -97,4 +97,45 @@ describe('hourly after kill -9 (DESIGN 3.4)', () => {
       }),
     );
   });
+
+  it('twenty kill -9s in a row, each at a fixed step and occurrence, then one clean run: byte-identical outputs', async () => {
+    const source = await template();
+    const reference = await caseFrom(source);
+    assert.equal((await runCli(reference.configPath)).code, 0);
+    const expected = await vaultContent(reference.vault);
+    // Deterministic: the same input, the same order of steps and files, so every run reaches its kill point.
+    // 32 spool files of one chunk each; a kill after deleting k of them leaves the rest to the next run.
+    const chain = [
+      'ingest-chunk-committed#1',
+      'ingest-chunk-committed#7',
+      'ingest-chunk-committed#31',
+      'ingest-before-delete#1',
+      'ingest-mid-delete#1',
+      'ingest-chunk-committed#2',
+      'ingest-mid-delete#3',
+      'ingest-before-delete#1',
+      'ingest-mid-delete#10',
+      'ingest-chunk-committed#18',
+      'ingest-mid-delete#17',
+      'ingest-mid-delete#1',
+      'publish-writing',
+      'publish-files-written',
+      'publish-before-rename',
+      'publish-before-callback',
+      'publish-before-manifest',
+      'publish-writing',
+      'publish-before-rename',
+      'publish-before-manifest',
+    ];
+    assert.equal(chain.length, 20);
+    const run = await caseFrom(source);
+    for (const [i, point] of chain.entries()) {
+      const crashed = await runCli(run.configPath, point);
+      assert.equal(crashed.signal, 'SIGKILL', `kill ${i + 1} (${point}) was reached: ${crashed.stderr}`);
+    }
+    const again = await runCli(run.configPath);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await vaultContent(run.vault), expected, 'the same decompressed files, report and SHA256SUMS');
+    assert.deepEqual((await readdir(join(run.vault, '2026-11-22'))).filter((name) => name.startsWith('.')), [], 'no temporary file left');
+  });
 });
