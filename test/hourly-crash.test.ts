@@ -97,4 +97,34 @@ describe('hourly after kill -9 (DESIGN 3.4)', () => {
       }),
     );
   });
+
+  it('hourly killed at 20 points in a row, each run resuming the last, ends with the files of an uninterrupted run', async () => {
+    const source = await template();
+    const reference = await caseFrom(source);
+    assert.equal((await runCli(reference.configPath)).code, 0);
+    const expected = await vaultContent(reference.vault);
+    // A name repeated is its next occurrence: each run resumes where the killed one stopped (the next spool file,
+    // the next file to delete), so these are 20 distinct points of one publication.
+    const points = [
+      ...Array.from({ length: 12 }, () => 'ingest-chunk-committed'),
+      'ingest-before-delete',
+      'ingest-mid-delete',
+      'ingest-mid-delete',
+      'publish-writing',
+      'publish-files-written',
+      'publish-before-rename',
+      'publish-before-callback',
+      'publish-before-manifest',
+    ];
+    const run = await caseFrom(source);
+    for (const [n, point] of points.entries()) {
+      const crashed = await runCli(run.configPath, point);
+      assert.equal(crashed.signal, 'SIGKILL', `kill ${n + 1} (${point}) was hit (${crashed.stderr})`);
+    }
+    const again = await runCli(run.configPath);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await vaultContent(run.vault), expected, 'same decompressed vault content');
+    const leftovers = (await readdir(join(run.vault, '2026-11-22'))).filter((name) => name.startsWith('.'));
+    assert.deepEqual(leftovers, [], 'no temporary file left in the vault');
+  });
 });
