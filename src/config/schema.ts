@@ -111,6 +111,12 @@ const hourlySchema = z.strictObject({
   expect_server2: bool.default(true),
 });
 
+/** Days `hourly` keeps files that only an operator would otherwise remove; 0 keeps them for ever. */
+const retentionSchema = z.strictObject({
+  quarantine_days: intIn(0, 3650).default(30),
+  late_days: intIn(0, 3650).default(30),
+});
+
 const osfSchema = z.strictObject({
   enabled: bool.default(false),
   base_url: z.url({ message: 'must be an http(s) URL like "https://files.osf.io"' }).default('https://files.osf.io'),
@@ -156,6 +162,7 @@ export const settingsSchema = z.strictObject({
   x_api: xApiSchema,
   sync: syncSchema.prefault({}),
   hourly: hourlySchema.prefault({}),
+  retention: retentionSchema.prefault({}),
   osf: osfSchema.prefault({}),
   email: emailSchema.prefault({}),
   schedule: scheduleSchema.prefault({}),

@@ -11,6 +11,7 @@ import { publishHour, removeStaleTemps } from './publish/publish.js';
 import type { PublishDeps, PublishOutcome } from './publish/publish-types.js';
 import { hourStart, readyHours } from './schedule/readiness.js';
 import { hourlyLockPath } from '../contracts/staging-layout.js';
+import { pruneRetained } from './retention/prune-retained.js';
 
 /** What `runHourly` needs: settings, clock, logger and the hook the lead wires OSF uploads to. */
 export type HourlyDeps = PublishDeps;
@@ -56,6 +57,8 @@ export async function runHourly(deps: HourlyDeps, options: HourlyOptions = {}): 
     result.ingest = await ingestSpool(deps);
     if (options.hour === undefined) await publishReady(deps, result);
     else result.outcomes.push(await publishOnDemand(deps, parseHourKey(options.hour), options.includeLate ?? false));
+    // Last, so a late replay of this run has used its files; file ages are wall-clock (not --now) times.
+    await pruneRetained(settings, log, Date.now());
   } finally {
     await lock.release();
   }
