@@ -142,7 +142,11 @@ const emailSchema = z.strictObject({
   alert_interval_min: intIn(1, 7 * 24 * 60).default(60),
   silence_alert_min: intIn(1, 24 * 60).default(10),
   sync_backlog_alert_min: intIn(1, 24 * 60).default(15),
-  disk_free_alert_gb: z.number({ error: 'must be a number of GB' }).min(0).default(10),
+});
+
+/** Local alert thresholds (`watch`, the stream daemon, `hourly`). */
+const alertsSchema = z.strictObject({
+  min_free_gb: z.number({ error: 'must be a number of GB' }).min(0).default(10),
 });
 
 const scheduleSchema = z.strictObject({
@@ -165,6 +169,7 @@ export const settingsSchema = z.strictObject({
   retention: retentionSchema.prefault({}),
   osf: osfSchema.prefault({}),
   email: emailSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
   schedule: scheduleSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
 });
