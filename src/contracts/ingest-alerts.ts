@@ -14,6 +14,8 @@ const INGEST_ALERT_KINDS = [
   'outside-server-folder',
   /** A truncated or garbage state file, moved aside to `path`. */
   'corrupt-state-file',
+  /** `hourly` left an hour unpublished: too little free space on `path` (published on a later run). */
+  'publish-no-space',
 ] as const;
 
 export type IngestAlertKind = (typeof INGEST_ALERT_KINDS)[number];

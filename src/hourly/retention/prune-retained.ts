@@ -4,32 +4,9 @@ import type { Settings } from '../../config/index.js';
 import type { Logger } from '../../platform/logger.js';
 import { entriesIn } from '../../platform/optional-files.js';
 import { isNotFound } from '../../platform/fs-errors.js';
+import { folderSize } from '../../platform/folder-size.js';
 import { listManifestHours } from '../../contracts/hour-manifest.js';
 import { planPrune, pruneTotals, type PruneTotals, type RetainedEntry, type RetainedFolder } from './prune-plan.js';
-
-interface FolderSize {
-  bytes: number;
-  changedMs: number;
-}
-
-/** Total bytes and newest modification of the files under `dir` (folders themselves do not count). */
-async function folderSize(dir: string): Promise<FolderSize> {
-  const size: FolderSize = { bytes: 0, changedMs: 0 };
-  for (const entry of await entriesIn(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const inner = await folderSize(path);
-      size.bytes += inner.bytes;
-      size.changedMs = Math.max(size.changedMs, inner.changedMs);
-    } else {
-      const info = await stat(path).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
-      if (info === null) continue;
-      size.bytes += info.size;
-      size.changedMs = Math.max(size.changedMs, info.mtimeMs);
-    }
-  }
-  return size;
-}
 
 async function quarantineEntries(dir: string): Promise<RetainedEntry[]> {
   const found: RetainedEntry[] = [];
