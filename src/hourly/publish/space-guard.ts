@@ -4,7 +4,7 @@ import type { Settings } from '../../config/index.js';
 import { folderSize } from '../../platform/folder-size.js';
 
 /** Headroom beyond the hour's own needs: manifests, state files, SHA256SUMS and the day files. */
-export const PUBLISH_MARGIN_BYTES = 64 * 1024 * 1024;
+export const PUBLISH_MARGIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * Free bytes an hour needs before `hourly` starts publishing it. xz output is smaller than its staging, but a
