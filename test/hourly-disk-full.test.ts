@@ -1,51 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, open, readdir, readFile, rm, rmdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fixedClock } from '../src/platform/clock.js';
 import { runHourly } from '../src/hourly/index.js';
 import { readIngestAlerts } from '../src/contracts/ingest-alerts.js';
 import { tempDir } from './helpers/tmp.js';
 import { testSettings } from './helpers/settings.js';
 import { logSink } from './helpers/log-sink.js';
+import { fillToEnospc, mountSmallTmpfs } from './helpers/small-fs.js';
 import { snowflakeId, tweetLine, writeSpoolFile, writeStreamJson } from './helpers/spool-writer.js';
-
-/**
- * A real 32 MB filesystem, unmounted and removed when the file's tests end (its own folder: a tempDir's cleanup
- * would run before the unmount). Mounting needs root, which is how npm test runs here and in CI.
- */
-async function mountSmallTmpfs(): Promise<string> {
-  if (process.getuid?.() !== 0) {
-    throw new Error(`mounting a tmpfs needs root (uid ${process.getuid?.()}): run this test as root, as npm test does in CI`);
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'sampled-stream-tmpfs-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', dir]);
-  after(async () => {
-    execFileSync('umount', [dir]);
-    await rmdir(dir);
-  });
-  return dir;
-}
-
-/** Writes `path` until the filesystem is full (ENOSPC). */
-async function fillToEnospc(path: string): Promise<void> {
-  const handle = await open(path, 'w');
-  const block = Buffer.alloc(1024 * 1024, 1);
-  try {
-    for (;;) await handle.write(block);
-  } catch (err) {
-    assert.equal((err as NodeJS.ErrnoException).code, 'ENOSPC');
-  } finally {
-    await handle.close();
-  }
-}
 
 describe('hourly on a full vault filesystem', () => {
   it('refuses to publish with a clear message and alert, then publishes once space returns', async () => {
     const root = await tempDir();
-    const vault = await mountSmallTmpfs();
+    const vault = await mountSmallTmpfs(32);
     const { settings } = await testSettings(root, {
       paths: { spool: join(root, 'spool'), state: join(root, 'state'), staging: join(root, 'staging'), vault },
       hourly: { first_hour: '2026-11-22T10', expect_server2: false, xz_preset: 0 },
