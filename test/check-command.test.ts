@@ -79,8 +79,8 @@ describe('sampled-stream check', () => {
         password_file: await secret('smtp_password', 'mail-secret'),
         from: 'ss@example.org',
         to: ['ops@example.org'],
-        disk_free_alert_gb: 0,
       },
+      alerts: { min_free_gb: 0 },
       paths: setup.doc.paths as Record<string, unknown>,
     });
   }

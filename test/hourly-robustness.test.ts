@@ -47,7 +47,8 @@ describe('hourly robustness (DESIGN 3, 6)', () => {
     const root = await tempDir();
     const vault = join(root, 'small-vault');
     await mkdir(vault);
-    const mounted = tryMountTmpfs(vault, '96k');
+    // Room for the first publication (hourly's space guard wants 2x staging + 16 MB), shrunk after it.
+    const mounted = tryMountTmpfs(vault, '24m');
     try {
       const { settings } = await testSettings(root, {
         paths: { vault },
@@ -59,6 +60,7 @@ describe('hourly robustness (DESIGN 3, 6)', () => {
       await runHourly(deps);
       const day = join(vault, '2026-11-22');
       const before = xzcat(join(day, '2026-11-22_10_tweets.csv.xz'));
+      if (mounted) execFileSync('mount', ['-o', 'remount,size=96k', vault]);
       // Enough new tweets that the amendment's tweets file does not fit (or, without tmpfs, an injected ENOSPC).
       await writeTweets(settings, 2, mounted ? 3000 : 5, 2);
       const crashPoint = mounted ? undefined : crashPointFromEnv({ [ENOSPC_AT_ENV]: 'publish-writing' });

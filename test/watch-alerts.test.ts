@@ -15,7 +15,8 @@ import { tempDir } from './helpers/tmp.js';
 
 process.env.LOG_LEVEL = 'silent';
 
-const QUIET = { disk_free_alert_gb: 0, alert_interval_min: 60, silence_alert_min: 10 };
+const QUIET = { alert_interval_min: 60, silence_alert_min: 10 };
+const NO_DISK_ALERT = { min_free_gb: 0 };
 
 /** The stream.json fields the conditions read, with the daemon's last write at `updatedMs`. */
 async function writeStream(stateDir: string, updatedMs: number): Promise<void> {
@@ -64,7 +65,7 @@ function recordingMailer(): Mailer & { subjects: string[]; failing: boolean } {
 
 test('runWatch() rate limits alert mails, retries a failed one and mails the recovery', async () => {
   const root = await tempDir('watch-alerts-');
-  const { settings } = await testSettings(root, { email: QUIET });
+  const { settings } = await testSettings(root, { email: QUIET, alerts: NO_DISK_ALERT });
   const clock = new FakeClock('2026-11-22T10:00:00Z');
   const mailer = recordingMailer();
   const sink = logSink();
@@ -101,7 +102,7 @@ test('runWatch() rate limits alert mails, retries a failed one and mails the rec
 
 test('observeConditions() turns an unreadable state file into an open condition', async () => {
   const root = await tempDir('watch-observe-');
-  const { settings } = await testSettings(root, { email: QUIET, hourly: { expect_server2: false } });
+  const { settings } = await testSettings(root, { email: QUIET, alerts: NO_DISK_ALERT, hourly: { expect_server2: false } });
   await writeFile(streamStatePath(settings.paths.state), '{ truncated');
   const observations = await observeConditions({ settings, nowMs: Date.now(), measureSkew: async () => null });
   const silence = observations.find((o) => o.condition === 'silence');
@@ -121,6 +122,7 @@ test('watch --now mails an open condition once through real SMTP and keeps alert
   after(() => server.close());
   const { configPath, settings } = await testSettings(root, {
     server: 'server2',
+    alerts: NO_DISK_ALERT,
     email: { ...QUIET, enabled: true, smtp_host: '127.0.0.1', smtp_port: server.port, ca_file: cert.certFile, from: 's2@example.org', to: ['ops@example.org'] },
   });
   const now = Date.parse('2026-11-22T10:00:00Z');

@@ -58,6 +58,11 @@ const cases: Array<{ name: string; doc: unknown; use?: Parameters<typeof parseSe
     expected: [/^paths\.spool: must be an absolute path .*: current value is "spool"$/],
   },
   { name: 'unknown key', doc: { ...base, x_api: { ...base.x_api, bearer: 'x' } }, expected: [/^x_api\.bearer: is not a known setting/] },
+  {
+    name: 'moved key names its new place',
+    doc: { ...base, email: { disk_free_alert_gb: 5 } },
+    expected: [/^email\.disk_free_alert_gb: has moved to alerts\.min_free_gb: rename it there/],
+  },
   { name: 'missing section', doc: { server: 'server1', x_api: base.x_api }, expected: [/^paths: is missing: add it/] },
   {
     name: 'wrong types are all reported at once',

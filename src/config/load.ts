@@ -58,13 +58,23 @@ function keyOf(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
 }
 
+/** Keys that moved to another section: a clear rename instead of "not a known setting". */
+const MOVED_KEYS: Readonly<Record<string, string>> = { 'email.disk_free_alert_gb': 'alerts.min_free_gb' };
+
+function unknownKeyMessage(key: string): string {
+  const movedTo = MOVED_KEYS[key];
+  return movedTo === undefined
+    ? 'is not a known setting: remove it or fix its spelling (server_settings.example.json lists every key)'
+    : `has moved to ${movedTo}: rename it there (same value, in GB)`;
+}
+
 function problemsFromZod(doc: unknown, issues: readonly z.core.$ZodIssue[]): SettingsProblem[] {
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        key: keyOf([...issue.path, key]),
-        message: 'is not a known setting: remove it or fix its spelling (server_settings.example.json lists every key)',
-      }));
+      return issue.keys.map((key) => {
+        const name = keyOf([...issue.path, key]);
+        return { key: name, message: unknownKeyMessage(name) };
+      });
     }
     const actual = valueAt(doc, issue.path);
     return [

@@ -112,6 +112,12 @@ const hourlySchema = z.strictObject({
   expect_server2: bool.default(true),
 });
 
+/** Days `hourly` keeps files that only an operator would otherwise remove; 0 keeps them for ever. */
+const retentionSchema = z.strictObject({
+  quarantine_days: intIn(0, 3650).default(30),
+  late_days: intIn(0, 3650).default(30),
+});
+
 const osfSchema = z.strictObject({
   enabled: bool.default(false),
   base_url: z.url({ message: 'must be an http(s) URL like "https://files.osf.io"' }).default('https://files.osf.io'),
@@ -137,7 +143,11 @@ const emailSchema = z.strictObject({
   alert_interval_min: intIn(1, 7 * 24 * 60).default(60),
   silence_alert_min: intIn(1, 24 * 60).default(10),
   sync_backlog_alert_min: intIn(1, 24 * 60).default(15),
-  disk_free_alert_gb: z.number({ error: 'must be a number of GB' }).min(0).default(10),
+});
+
+/** Local alert thresholds (`watch`, the stream daemon, `hourly`). */
+const alertsSchema = z.strictObject({
+  min_free_gb: z.number({ error: 'must be a number of GB' }).min(0).default(10),
 });
 
 const scheduleSchema = z.strictObject({
@@ -157,8 +167,10 @@ export const settingsSchema = z.strictObject({
   x_api: xApiSchema,
   sync: syncSchema.prefault({}),
   hourly: hourlySchema.prefault({}),
+  retention: retentionSchema.prefault({}),
   osf: osfSchema.prefault({}),
   email: emailSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
   schedule: scheduleSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
 });

@@ -18,6 +18,8 @@ const INGEST_ALERT_KINDS = [
   'stale-lock',
   /** Tweets whose created_at is too far from their receipt, kept in `path` (one file per spool file). */
   'created-at-skew',
+  /** `hourly` left an hour unpublished: too little free space on `path` (published on a later run). */
+  'publish-no-space',
 ] as const;
 
 export type IngestAlertKind = (typeof INGEST_ALERT_KINDS)[number];

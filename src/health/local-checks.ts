@@ -23,8 +23,8 @@ export async function checkFolders(settings: Settings): Promise<CheckResult[]> {
       const fs = await statfs(dir);
       const freeGb = (fs.bavail * fs.bsize) / GIB;
       const detail = `${dir} writable, ${freeGb.toFixed(1)} GB free`;
-      return freeGb < settings.email.disk_free_alert_gb
-        ? warn(name, detail, `free space below email.disk_free_alert_gb (${settings.email.disk_free_alert_gb} GB)`)
+      return freeGb < settings.alerts.min_free_gb
+        ? warn(name, detail, `free space below alerts.min_free_gb (${settings.alerts.min_free_gb} GB)`)
         : pass(name, detail);
     }),
   );

@@ -104,7 +104,7 @@ test('status exits 0 with "ok": false and the reasons on a server that never ran
 });
 
 test('status reads stream.json and server 2 sync state of a running server 1', async () => {
-  const { configPath, settings } = await testSettings(await tempDir(), { email: { disk_free_alert_gb: 0 } });
+  const { configPath, settings } = await testSettings(await tempDir(), { alerts: { min_free_gb: 0 } });
   const now = Date.now();
   await writeJsonAtomic(join(settings.paths.state, 'stream.json'), stream({ updated_at: new Date(now).toISOString(), last_message_at: new Date(now - 1000).toISOString(), gaps: [] }));
   await writeJsonAtomic(join(settings.paths.spool, 'server2', '.state', 'sync-state.json'), { ...sync, updated_at: new Date(now).toISOString() });

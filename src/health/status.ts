@@ -164,7 +164,7 @@ export async function collectStatus(settings: Settings, nowMs: number): Promise<
       uploads,
       disk: disk.filter((d) => !Number.isNaN(d.freeGb)),
       silenceAlertMin: settings.email.silence_alert_min,
-      diskFreeAlertGb: settings.email.disk_free_alert_gb,
+      diskFreeAlertGb: settings.alerts.min_free_gb,
     },
     nowMs,
   );

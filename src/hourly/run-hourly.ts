@@ -11,6 +11,8 @@ import { publishHour, removeStaleTemps } from './publish/publish.js';
 import type { PublishDeps, PublishOutcome } from './publish/publish-types.js';
 import { hourStart, readyHours } from './schedule/readiness.js';
 import { hourlyLockPath } from '../contracts/staging-layout.js';
+import { pruneRetained } from './retention/prune-retained.js';
+import { publishSpaceShortage } from './publish/space-guard.js';
 
 /** What `runHourly` needs: settings, clock, logger and the hook the lead wires OSF uploads to. */
 export type HourlyDeps = PublishDeps;
@@ -34,6 +36,8 @@ export interface HourlyResult {
   closed: string[];
   /** Hours with data that are not ready yet. */
   waiting: string[];
+  /** Ready hours left unpublished for lack of free space (published by a later run). */
+  noSpace: string[];
 }
 
 /**
@@ -42,7 +46,7 @@ export interface HourlyResult {
  */
 export async function runHourly(deps: HourlyDeps, options: HourlyOptions = {}): Promise<HourlyResult> {
   const { settings, log } = deps;
-  const result: HourlyResult = { skipped: false, ingest: null, outcomes: [], closed: [], waiting: [] };
+  const result: HourlyResult = { skipped: false, ingest: null, outcomes: [], closed: [], waiting: [], noSpace: [] };
   const lockPath = hourlyLockPath(settings.paths.state);
   let lock: Lock;
   try {
@@ -63,6 +67,8 @@ export async function runHourly(deps: HourlyDeps, options: HourlyOptions = {}): 
     result.ingest = await ingestSpool(deps);
     if (options.hour === undefined) await publishReady(deps, result);
     else result.outcomes.push(await publishOnDemand(deps, parseHourKey(options.hour), options.includeLate ?? false));
+    // Last, so a late replay of this run has used its files; file ages are wall-clock (not --now) times.
+    await pruneRetained(settings, log, Date.now());
   } finally {
     await lock.release();
   }
@@ -94,9 +100,31 @@ async function publishReady(deps: HourlyDeps, result: HourlyResult): Promise<voi
     published,
     readiness: observed.readiness,
   });
-  for (const hour of hours) result.outcomes.push(await publishHour(deps, hour, { rebuild: false }));
+  for (const [index, hour] of hours.entries()) {
+    if (!(await hasSpaceToPublish(deps, hourKey(hour)))) {
+      // Oldest first: later hours wait too, so hours are never published out of order.
+      result.noSpace = hours.slice(index).map(hourKey);
+      break;
+    }
+    result.outcomes.push(await publishHour(deps, hour, { rebuild: false }));
+  }
   result.waiting = unpublished.filter((hour) => !hours.includes(hour)).map(hourKey);
   await amendPublished(deps, staged.filter((hour) => published.has(hour)), result);
+}
+
+/** Checks free space before an hour's publication starts, so it never fails half way; alerts when short. */
+async function hasSpaceToPublish(deps: HourlyDeps, key: string): Promise<boolean> {
+  const shortage = await publishSpaceShortage(deps.settings, key);
+  if (shortage === null) return true;
+  const mb = (bytes: number) => Math.ceil(bytes / 1024 / 1024);
+  const detail =
+    `hour ${key} not published: ${shortage.key} (${shortage.path}) has ${mb(shortage.freeBytes)} MB free, ` +
+    `publishing needs ${mb(shortage.neededBytes)} MB; free space there and the next hourly run publishes it`;
+  deps.log.error({ hour: key, folder: shortage.key, freeBytes: shortage.freeBytes, neededBytes: shortage.neededBytes }, detail);
+  const nowMs = deps.clock.now();
+  const alert = { at: new Date(nowMs).toISOString(), kind: 'publish-no-space' as const, server: '', hour: key, path: shortage.path, detail };
+  await appendIngestAlerts(deps.settings.paths.state, [alert], nowMs);
+  return false;
 }
 
 /** S of DESIGN 3.4: `first_hour`, else server 1's first start, else the first hour with data within retention. */

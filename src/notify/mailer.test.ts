@@ -19,7 +19,6 @@ function email(overrides: Partial<EmailSection> = {}): EmailSection {
     alert_interval_min: 60,
     silence_alert_min: 10,
     sync_backlog_alert_min: 15,
-    disk_free_alert_gb: 10,
     ...overrides,
   };
 }

@@ -54,7 +54,7 @@ function checksFor(deps: ObserveDeps): Check[] {
     ['silence', async () => silenceObservation(await stream(), nowMs, email.silence_alert_min)],
     ['auth', withStream(authObservation)],
     ['usage-cap', withStream(usageCapObservation)],
-    ['disk-low', async () => diskObservation(await folderSpace(settings), email.disk_free_alert_gb)],
+    ['disk-low', async () => diskObservation(await folderSpace(settings), settings.alerts.min_free_gb)],
     ['clock-skew', async () => clockSkewObservation(await deps.measureSkew())],
   ];
   if (settings.server === 'server2') {

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakeClock } from '../../test/helpers/fake-clock.js';
 import { logSink } from '../../test/helpers/log-sink.js';
 import { tempDir } from '../../test/helpers/tmp.js';
+import { fillToEnospc, mountSmallTmpfs } from '../../test/helpers/small-fs.js';
 import { MinuteWriter } from './minute-writer.js';
 import { SegmentRegistry } from './segment-registry.js';
 import { inspectFrame, metaMember, type SpoolLine } from './spool-line.js';
@@ -17,8 +18,8 @@ function tweet(id: string): SpoolLine {
   return inspectFrame(Buffer.from(JSON.stringify({ data: { id, text: `tweet ${id} 😀` } }))) as SpoolLine;
 }
 
-async function setup(start: string, initialSegments: Record<string, number> = {}, bufferBytes?: number) {
-  const spoolDir = await tempDir();
+async function setup(start: string, initialSegments: Record<string, number> = {}, bufferBytes?: number, spool?: string) {
+  const spoolDir = spool ?? (await tempDir());
   const clock = new FakeClock(start);
   const sink = logSink();
   const segments = new SegmentRegistry(initialSegments, (minute, segment) => {
@@ -168,4 +169,27 @@ test('MinuteWriter writes lines larger than its buffer whole and in order', asyn
   for (let i = 0; i < 20; i++) t.writer.write(inspectFrame(Buffer.from(JSON.stringify({ data: { id: String(i), big } }))) as SpoolLine, metaMember(t.clock.now(), SERVER, null), t.clock.now());
   await t.stop();
   assert.deepEqual(await ids(t.spoolDir, 'server1/2026-11-22/06/2026-11-22T06-10Z.jsonl'), Array.from({ length: 20 }, (_, i) => String(i)));
+});
+
+test('MinuteWriter survives a full disk (ENOSPC): keeps whole lines only, logs the error once, writes again when space returns', async () => {
+  const spoolDir = await mountSmallTmpfs(1);
+  const t = await setup('2026-11-22T06:10:30Z', {}, undefined, spoolDir);
+  t.write('1');
+  t.writer.flush();
+  const filler = join(spoolDir, 'filler');
+  await fillToEnospc(filler);
+  for (let chunk = 0; chunk < 3; chunk++) {
+    for (let i = 0; i < 50; i++) t.write(`full-${chunk}-${i}`);
+    t.writer.flush();
+  }
+  const errors = t.sink.lines().filter((l) => l.level === 50);
+  assert.deepEqual(errors.map((l) => l.msg), ['disk full (ENOSPC): dropping received lines until space returns']);
+  await rm(filler);
+  t.write('2');
+  t.writer.flush();
+  assert.ok(t.sink.lines().some((l) => l.msg === 'disk space back: writing again' && l.chunks === 3));
+  await t.clock.advance(60_000);
+  await t.writer.settled();
+  assert.deepEqual(await ids(spoolDir, 'server1/2026-11-22/06/2026-11-22T06-10Z.jsonl'), ['1', '2']);
+  await t.stop();
 });

@@ -1,4 +1,5 @@
-import { close, fsync, mkdirSync, openSync, rename, writeSync } from 'node:fs';
+import { close, fsync, ftruncateSync, mkdirSync, openSync, rename, writeSync } from 'node:fs';
+import { errorCode } from '../platform/fs-errors.js';
 import { dirname, relative } from 'node:path';
 import { promisify } from 'node:util';
 import type { Clock } from '../platform/clock.js';
@@ -26,6 +27,8 @@ interface OpenMinute {
   segment: number;
   path: string;
   fd: number;
+  /** Bytes handed to the kernel so far: the end of the last whole chunk written. */
+  written: number;
   /** Folders created for this file, whose parents must be fsynced too. */
   createdDir: string | undefined;
   stats: MinuteStats;
@@ -68,6 +71,8 @@ export class MinuteWriter {
   #used = 0;
   #open: OpenMinute | null = null;
   readonly #closing = new Map<OpenMinute, Promise<void>>();
+  /** Chunks dropped since the disk filled (null while writes succeed): the error is logged once per episode. */
+  #droppedSinceFull: { chunks: number; bytes: number } | null = null;
 
   constructor(deps: MinuteWriterDeps) {
     this.#deps = deps;
@@ -80,7 +85,7 @@ export class MinuteWriter {
     if (this.#open?.minuteStartMs !== minute) this.#switchTo(minute);
     const open = this.#open!;
     for (const part of spoolLineParts(line, meta)) {
-      this.#put(open.fd, part);
+      this.#put(open, part);
       open.stats.bytes += part.length;
     }
     open.stats.lines++;
@@ -89,7 +94,7 @@ export class MinuteWriter {
 
   /** Hands the queued lines to the kernel in one write: called at the end of every socket chunk. */
   flush(): void {
-    if (this.#open) this.#flush(this.#open.fd);
+    if (this.#open) this.#flush(this.#open);
   }
 
   /** Start of the oldest minute whose file is not closed yet (open or closing), or null. */
@@ -136,15 +141,15 @@ export class MinuteWriter {
     const createdDir = mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(path + PART_SUFFIX, 'wx', 0o644);
     const stats = { lines: 0, tweets: 0, errors: 0, other: 0, bytes: 0 };
-    this.#open = { minuteStartMs: minute, segment, path, fd, createdDir, stats };
+    this.#open = { minuteStartMs: minute, segment, path, fd, written: 0, createdDir, stats };
     this.#deps.onSegmentClaimed();
   }
 
-  #put(fd: number, bytes: Buffer): void {
+  #put(file: OpenMinute, bytes: Buffer): void {
     if (bytes.length > this.#buffer.length - this.#used) {
-      this.#flush(fd);
+      this.#flush(file);
       if (bytes.length >= this.#buffer.length) {
-        writeFully(fd, bytes);
+        this.#writeWhole(file, bytes);
         return;
       }
     }
@@ -152,17 +157,43 @@ export class MinuteWriter {
     this.#used += bytes.length;
   }
 
-  #flush(fd: number): void {
+  #flush(file: OpenMinute): void {
     if (this.#used === 0) return;
-    writeFully(fd, this.#buffer.subarray(0, this.#used));
+    this.#writeWhole(file, this.#buffer.subarray(0, this.#used));
     this.#used = 0;
+  }
+
+  /**
+   * Writes whole lines or none: on a full disk the partial write is cut back, so the file keeps only complete
+   * lines (a torn line would be garbage to ingest), the chunk is dropped, and the daemon goes on reading; the
+   * next chunk tries again, so writing resumes by itself once space returns.
+   */
+  #writeWhole(file: OpenMinute, bytes: Buffer): void {
+    try {
+      writeFully(file.fd, bytes, file.written);
+    } catch (err) {
+      if (errorCode(err) !== 'ENOSPC') throw err;
+      ftruncateSync(file.fd, file.written);
+      if (this.#droppedSinceFull === null) {
+        this.#droppedSinceFull = { chunks: 0, bytes: 0 };
+        this.#deps.log.error({ file: relative(this.#deps.spoolDir, file.path) }, 'disk full (ENOSPC): dropping received lines until space returns');
+      }
+      this.#droppedSinceFull.chunks++;
+      this.#droppedSinceFull.bytes += bytes.length;
+      return;
+    }
+    file.written += bytes.length;
+    if (this.#droppedSinceFull !== null) {
+      this.#deps.log.warn(this.#droppedSinceFull, 'disk space back: writing again');
+      this.#droppedSinceFull = null;
+    }
   }
 
   #closeOpen(): void {
     const file = this.#open!;
     this.#open = null;
     // The buffer is shared, so it is emptied into this file before the next one opens.
-    this.#flush(file.fd);
+    this.#flush(file);
     const closing = this.#finish(file)
       .catch((err: Error) => this.#deps.onFatal(err))
       .finally(() => this.#closing.delete(file));
@@ -184,9 +215,10 @@ export class MinuteWriter {
   }
 }
 
-function writeFully(fd: number, bytes: Buffer): void {
+/** Writes `bytes` at file position `at` (explicit, so a write after a cut-back partial one leaves no hole). */
+function writeFully(fd: number, bytes: Buffer, at: number): void {
   let offset = 0;
-  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset, at + offset);
 }
 
 /** fsyncs the parent of every folder from `firstCreated` down to `leaf`, so new folders survive a crash. */
