@@ -7,7 +7,7 @@ import { HOUR_MS } from '../../contracts/index.js';
 import { ChunkIndexBuilder, idToU64 } from '../staging/chunk-index.js';
 import { crashPoint } from '../crash-point.js';
 import { hourKey } from '../../contracts/hour-label.js';
-import { LineSplitter } from './line-splitter.js';
+import { isOverlong, LineSplitter, type SplitLine } from './line-splitter.js';
 import type { SpoolFile } from '../../contracts/index.js';
 import { chunkPath, INDEX_SUFFIX, OTHER_SUFFIX } from '../../contracts/staging-layout.js';
 
@@ -18,7 +18,7 @@ export type IngestSource = Omit<SpoolFile, 'bytes'>;
 export interface LineCounts {
   lines: number;
   tweets: number;
-  /** Not JSON, or JSON but not an object. */
+  /** Not JSON, or JSON but not an object, or longer than MAX_LINE_BYTES. */
   malformed: number;
   /** A `data` member without a usable id or created_at. */
   invalid: number;
@@ -152,7 +152,7 @@ function parseTweetLine(line: Buffer, counts: LineCounts): ParsedLine | null {
 }
 
 async function routeLines(
-  lines: readonly Buffer[],
+  lines: readonly SplitLine[],
   file: IngestSource,
   deps: FileIngestDeps,
   routes: Map<number, Route>,
@@ -160,6 +160,11 @@ async function routeLines(
   other: Buffer[],
 ): Promise<void> {
   for (const line of lines) {
+    if (isOverlong(line)) {
+      counts.lines++;
+      counts.malformed++;
+      continue;
+    }
     const parsed = parseTweetLine(line, counts);
     if (parsed === null) {
       if (deps.keepOther && !isBlank(line)) other.push(Buffer.from(line), NEWLINE);
