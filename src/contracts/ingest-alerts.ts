@@ -14,6 +14,8 @@ const INGEST_ALERT_KINDS = [
   'outside-server-folder',
   /** A truncated or garbage state file, moved aside to `path`. */
   'corrupt-state-file',
+  /** Malformed, invalid or over-long lines of one receipt hour, kept under `<state>/quarantine/rejected/`. */
+  'rejected-lines',
 ] as const;
 
 export type IngestAlertKind = (typeof INGEST_ALERT_KINDS)[number];
@@ -26,7 +28,7 @@ const ingestAlertSchema = z.object({
   path: z.string(),
   /** UTC hour key, for late arrivals. */
   hour: z.string().optional(),
-  /** Lines concerned (late arrivals). */
+  /** Lines concerned (late arrivals, rejected lines). */
   lines: z.number().int().min(0).optional(),
   detail: z.string(),
 });

@@ -77,6 +77,19 @@ export function quarantinePath(stateDir: string, relativePath: string): string {
   return join(stateDir, 'quarantine', relativePath);
 }
 
+/**
+ * Where the rejected lines of one spool file are kept (issue 15.5): one file per spool file, rewritten whole,
+ * so ingesting the file again after a crash replaces it instead of adding duplicates.
+ */
+export function rejectedLinesPath(stateDir: string, relativePath: string): string {
+  return join(rejectedLinesDir(stateDir), `${relativePath}.jsonl`);
+}
+
+/** The folder of all kept rejected lines, by spool path. */
+export function rejectedLinesDir(stateDir: string): string {
+  return join(stateDir, 'quarantine', 'rejected');
+}
+
 /** Watermark observations kept between runs (readiness holds a deadline while a watermark advances). */
 export function readinessStatePath(staging: string): string {
   return join(staging, 'readiness.json');

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { openAtomicWriter, writeFileAtomic, type AtomicFileWriter } from '../../platform/atomic-write.js';
 import { retrievedAtMs, tweetKey, type StreamMessage } from '../../merge/index.js';
@@ -7,7 +8,7 @@ import { HOUR_MS } from '../../contracts/index.js';
 import { ChunkIndexBuilder, idToU64 } from '../staging/chunk-index.js';
 import { crashPoint } from '../crash-point.js';
 import { hourKey } from '../../contracts/hour-label.js';
-import { isOverlong, LineSplitter, type SplitLine } from './line-splitter.js';
+import { isOverlong, LineSplitter, MAX_LINE_BYTES, type SplitLine } from './line-splitter.js';
 import type { SpoolFile } from '../../contracts/index.js';
 import { chunkPath, INDEX_SUFFIX, OTHER_SUFFIX } from '../../contracts/staging-layout.js';
 
@@ -35,6 +36,8 @@ export interface FileIngest {
   stagedHours: string[];
   /** Lines for hours whose staging is closed, by hour key, to append to `late/`. */
   lateLines: Map<string, Buffer[]>;
+  /** Lines rejected (malformed, invalid or over-long), all kept in `rejectedPath`. */
+  rejected: number;
 }
 
 /** What ingesting one file needs. */
@@ -46,6 +49,11 @@ export interface FileIngestDeps {
   expectedSha256: string | null;
   /** Keep the lines that are not tweets, by receipt hour, for the raw archive (`archive_raw`). */
   keepOther: boolean;
+  /**
+   * Where this file's malformed, invalid and over-long lines are kept (issue 15.5); null for late files,
+   * which hold only lines ingest already accepted.
+   */
+  rejectedPath: string | null;
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -85,16 +93,17 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
   const counts = emptyCounts();
   const routes = new Map<number, Route>();
   const other: Buffer[] = [];
+  const rejected: Buffer[] = [];
   const hash: Hash | null = deps.expectedSha256 === null ? null : createHash('sha256');
   const splitter = new LineSplitter();
   try {
     for await (const chunk of createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES })) {
       hash?.update(chunk as Buffer);
-      await routeLines(splitter.push(chunk as Buffer), file, deps, routes, counts, other);
+      await routeLines(splitter.push(chunk as Buffer), file, deps, routes, counts, { other, rejected });
       await flushPending(routes);
     }
     const last = splitter.end();
-    if (last !== null) await routeLines([last], file, deps, routes, counts, other);
+    if (last !== null) await routeLines([last], file, deps, routes, counts, { other, rejected });
     await flushPending(routes);
   } catch (err) {
     await abortAll(routes);
@@ -103,9 +112,11 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
   const actual = hash?.digest('hex') ?? null;
   if (actual !== null && actual !== deps.expectedSha256) {
     await abortAll(routes);
-    return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map() };
+    return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map(), rejected: 0 };
   }
-  const result = await commitRoutes(file, deps.staging, routes, counts);
+  // Kept before the spool file can be deleted; a re-run rewrites the same file, so nothing is kept twice.
+  if (rejected.length > 0 && deps.rejectedPath !== null) await writeFileAtomic(deps.rejectedPath, Buffer.concat(rejected));
+  const result = await commitRoutes(file, deps.staging, routes, counts, rejected.length);
   // Lines that are not tweets belong to the hour they were received in (raw archive); for an hour already
   // closed they go with its staging, as the archive of a closed hour is not rebuilt.
   if (other.length > 0) {
@@ -127,20 +138,36 @@ function isBlank(line: Buffer): boolean {
   return line.length === 0 || (line.length === 1 && line[0] === 0x0d);
 }
 
-function parseTweetLine(line: Buffer, counts: LineCounts): ParsedLine | null {
+/** Why a line was rejected (kept under `<state>/quarantine/rejected/`). */
+interface Rejection {
+  reason: string;
+}
+
+const OVERLONG_REASON = `line longer than ${MAX_LINE_BYTES / (1024 * 1024)} MB`;
+
+/** One rejected line as a JSON line: where it was, why, and its bytes (base64 when they are not UTF-8). */
+export function rejectedRecord(source: string, lineNo: number, reason: string, bytes: Buffer, length = bytes.length): Buffer {
+  const raw = isUtf8(bytes) ? { raw: bytes.toString('utf8') } : { raw_base64: bytes.toString('base64') };
+  return Buffer.from(`${JSON.stringify({ file: source, line: lineNo, reason, length, ...raw })}\n`);
+}
+
+function parseTweetLine(line: Buffer, counts: LineCounts): ParsedLine | Rejection | null {
   counts.lines++;
   if (isBlank(line)) return null;
   const message = parseLine(line);
   if (message === null) {
     counts.malformed++;
-    return null;
+    return { reason: 'not a JSON object' };
   }
   const key = tweetKey(message);
   const id = key === null ? null : idToU64(key.id);
   if (key === null || id === null) {
-    if (message.data === undefined) counts.nonTweet++;
-    else counts.invalid++;
-    return null;
+    if (message.data === undefined) {
+      counts.nonTweet++;
+      return null;
+    }
+    counts.invalid++;
+    return { reason: 'data without a usable id or created_at' };
   }
   counts.tweets++;
   return {
@@ -157,17 +184,22 @@ async function routeLines(
   deps: FileIngestDeps,
   routes: Map<number, Route>,
   counts: LineCounts,
-  other: Buffer[],
+  kept: { other: Buffer[]; rejected: Buffer[] },
 ): Promise<void> {
   for (const line of lines) {
     if (isOverlong(line)) {
       counts.lines++;
       counts.malformed++;
+      kept.rejected.push(rejectedRecord(file.relativePath, counts.lines, OVERLONG_REASON, line.head, line.length));
       continue;
     }
     const parsed = parseTweetLine(line, counts);
+    if (parsed !== null && 'reason' in parsed) {
+      kept.rejected.push(rejectedRecord(file.relativePath, counts.lines, parsed.reason, line));
+      continue;
+    }
     if (parsed === null) {
-      if (deps.keepOther && !isBlank(line)) other.push(Buffer.from(line), NEWLINE);
+      if (deps.keepOther && !isBlank(line)) kept.other.push(Buffer.from(line), NEWLINE);
       continue;
     }
     let route = routes.get(parsed.hourMs);
@@ -215,8 +247,9 @@ async function commitRoutes(
   staging: string,
   routes: Map<number, Route>,
   counts: LineCounts,
+  rejected: number,
 ): Promise<FileIngest> {
-  const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map() };
+  const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map(), rejected };
   const open = [...routes.values()];
   try {
     for (const route of open) {

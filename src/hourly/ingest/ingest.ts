@@ -26,7 +26,15 @@ import { moveFile } from '../../platform/move-file.js';
 import { entriesIn } from '../../platform/optional-files.js';
 import { recordReceiptMinutes } from './receipt-minutes.js';
 import { scanSpool, type SpoolFile } from '../../contracts/spool-scan.js';
-import { ingestedDir, ingestedPath, latePath, quarantinePath } from '../../contracts/staging-layout.js';
+import {
+  ingestedDir,
+  ingestedPath,
+  latePath,
+  quarantinePath,
+  rejectedLinesDir,
+  rejectedLinesPath,
+} from '../../contracts/staging-layout.js';
+import { hourKey } from '../../contracts/hour-label.js';
 
 /** What one ingest pass did (DESIGN 6). */
 export interface IngestResult extends LineCounts {
@@ -41,6 +49,8 @@ export interface IngestResult extends LineCounts {
   unverified: number;
   /** Lines that went to `late/` (their hour's staging was already removed). */
   lateLines: number;
+  /** Malformed, invalid and over-long lines, kept under `<state>/quarantine/rejected/`. */
+  rejected: number;
   /** UTC hour keys that received chunks. */
   stagedHours: Set<string>;
 }
@@ -102,8 +112,10 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     deferred: 0,
     unverified: 0,
     lateLines: 0,
+    rejected: 0,
     stagedHours: new Set(),
   };
+  const rejectedByHour = new Map<string, { server: string; lines: number }>();
   const alerts: IngestAlert[] = [];
   const at = new Date(clock.now()).toISOString();
   const scan = await scanSpool(spool);
@@ -137,7 +149,8 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     }
     if (file.server === 'server2' && expected === null) result.unverified++;
     const keepOther = settings.hourly.archive_raw;
-    const ingested = await ingestSpoolFile(file, { staging, isClosed, expectedSha256: expected, keepOther });
+    const rejectedPath = rejectedLinesPath(state, file.relativePath);
+    const ingested = await ingestSpoolFile(file, { staging, isClosed, expectedSha256: expected, keepOther, rejectedPath });
     if (ingested.mismatchSha256 !== null) {
       const placed = await moveFile(file.path, quarantinePath(state, file.relativePath));
       result.quarantined++;
@@ -156,6 +169,12 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
       continue;
     }
     addCounts(result, ingested.counts);
+    if (ingested.rejected > 0) {
+      result.rejected += ingested.rejected;
+      const receiptHour = `${hourKey(Math.floor(file.minuteStartMs / HOUR_MS) * HOUR_MS)}\0${file.server}`;
+      const seen = rejectedByHour.get(receiptHour) ?? { server: file.server, lines: 0 };
+      rejectedByHour.set(receiptHour, { server: file.server, lines: seen.lines + ingested.rejected });
+    }
     for (const key of ingested.stagedHours) result.stagedHours.add(key);
     // Appended per file, before the file is deleted, so memory holds one file's late lines at most.
     for (const [hour, lines] of ingested.lateLines) {
@@ -172,6 +191,7 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     if (done.length === RETIRE_BATCH_FILES) await retire();
   }
   if (done.length > 0) await retire();
+  alerts.push(...rejectedAlerts(rejectedByHour, state, at));
   for (const alert of await appendIngestAlerts(state, alerts, clock.now(), once)) {
     log.warn({ kind: alert.kind, file: alert.path }, alert.detail);
   }
@@ -200,6 +220,16 @@ function splitForeign(scan: SpoolScan, settings: Settings): { quarantine: SpoolS
     quarantine: scan.foreign.filter((file) => !owned(file.path)),
     reportOnly: [...scan.outside, ...scan.foreign.filter((file) => owned(file.path)).map((file) => file.path)],
   };
+}
+
+/** One alert per receipt hour and server of this run, with its count (watch rate-limits them as other alerts). */
+function rejectedAlerts(byHour: ReadonlyMap<string, { server: string; lines: number }>, state: string, at: string): IngestAlert[] {
+  return [...byHour].map(([key, { server, lines }]) => {
+    const hour = key.slice(0, key.indexOf('\0'));
+    const path = join(rejectedLinesDir(state), server);
+    const detail = `${lines} malformed, invalid or over-long lines received in ${hour} kept in ${path}`;
+    return { at, kind: 'rejected-lines', server, hour, lines, path, detail };
+  });
 }
 
 function outsideAlert(at: string, path: string): IngestAlert {
