@@ -10,7 +10,7 @@ import { snowflakeId, tweetLine, writeSpoolFile, writeSyncStateJson } from '../.
 import { listChunks, loadCopyIndex } from '../staging/copy-index.js';
 import { readIngestAlerts } from '../../contracts/ingest-alerts.js';
 import { ingestSpool, isAwaitingSyncState, SYNC_STATE_WAIT_MS } from './ingest.js';
-import { minutesPath } from '../../contracts/staging-layout.js';
+import { minutesPath, rejectedLinesPath } from '../../contracts/staging-layout.js';
 import { writeManifest } from '../../contracts/hour-manifest.js';
 
 const NOW = fixedClock(Date.parse('2026-11-22T12:00:00Z'));
@@ -37,6 +37,46 @@ describe('isAwaitingSyncState()', () => {
 });
 
 describe('ingestSpool()', () => {
+  it('ingestSpool() keeps the bytes of a binary file, a long non-JSON line and a truncated last line, alerts once per hour, and does not duplicate them on a re-run', async () => {
+    const { settings, deps } = await setup();
+    const { spool, state } = settings.paths;
+    const binary = Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x0a, 0xc3, 0x28]);
+    const binaryFile = await writeSpoolFile(spool, 'server1', '2026-11-22T10:00:00Z', []);
+    await writeFile(join(spool, binaryFile), binary);
+    const longLine = 'x'.repeat(3 << 20);
+    const truncated = tweetAt('2026-11-22T10:01:00.000Z', 1).slice(0, 40);
+    const textFile = await writeSpoolFile(spool, 'server1', '2026-11-22T10:01:00Z', [tweetAt('2026-11-22T10:01:00.000Z', 2), longLine]);
+    await writeFile(join(spool, textFile), `${(await readFile(join(spool, textFile), 'utf8'))}${truncated}`);
+
+    const result = await ingestSpool(deps);
+    assert.deepEqual({ rejected: result.rejected, malformed: result.malformed, tweets: result.tweets }, { rejected: 4, malformed: 4, tweets: 1 });
+    const records = async (file: string) =>
+      (await readFile(rejectedLinesPath(state, file), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const binaryRecords = await records(binaryFile);
+    assert.deepEqual(
+      binaryRecords.map((record) => [record.line, record.reason, Buffer.from(String(record.raw_base64), 'base64')]),
+      [
+        [1, 'not a JSON object', binary.subarray(0, 4)],
+        [2, 'not a JSON object', binary.subarray(5)],
+      ],
+    );
+    const textRecords = await records(textFile);
+    assert.deepEqual(
+      textRecords.map((record) => [record.file, record.line, record.length, record.raw]),
+      [
+        [textFile, 2, longLine.length, longLine],
+        [textFile, 3, truncated.length, truncated],
+      ],
+    );
+    const alerts = (await readIngestAlerts(state)).events.filter((event) => event.kind === 'rejected-lines');
+    assert.deepEqual(alerts.map((event) => [event.hour, event.server, event.lines]), [['2026-11-22T10', 'server1', 4]]);
+
+    // A crash after the rejected lines were kept but before the spool files were deleted: the re-run rewrites them.
+    await writeFile(join(spool, binaryFile), binary);
+    await ingestSpool(deps);
+    assert.equal((await records(binaryFile)).length, 2);
+  });
+
   it('ingestSpool() routes tweets by created_at hour, counts bad lines, records minutes and deletes the spool file', async () => {
     const { settings, deps } = await setup();
     const { spool, staging } = settings.paths;
