@@ -59,6 +59,7 @@ function exampleReport() {
     hours: hoursOfLabelDay('2026-11-21', 'UTC'),
     reportText: formatReportFile(lines),
     uploads: null,
+    rejectedLines: 0,
     generatedAtMs: Date.parse('2026-11-22T02:00:00Z'),
   });
 }

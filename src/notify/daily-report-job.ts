@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
-import { hoursOfLabelDay } from '../contracts/index.js';
+import { hourKey, hoursOfLabelDay, readIngestAlerts, type IngestAlert } from '../contracts/index.js';
 import { wallClock } from '../contracts/index.js';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import type { Logger } from '../platform/logger.js';
@@ -22,16 +22,27 @@ export function reportFilePath(vaultDir: string, date: string): string {
   return join(vaultDir, date, `${date}_report.txt`);
 }
 
+/** Sum of the `rejected-lines` alerts of the given UTC hours (ingest records one per receipt hour and run). */
+export function rejectedLinesOfHours(events: readonly IngestAlert[], utcHourStartsMs: readonly number[]): number {
+  const hours = new Set(utcHourStartsMs.map(hourKey));
+  return events
+    .filter((event) => event.kind === 'rejected-lines' && event.hour !== undefined && hours.has(event.hour))
+    .reduce((sum, event) => sum + (event.lines ?? 0), 0);
+}
+
 /** Reads what the daily report of `date` shows: the vault's report file and the OSF outbox. */
 export async function loadDayReportInput(settings: Settings, date: string, nowMs: number): Promise<DayReportInput> {
   const timeZone = settings.hourly.output_timezone;
+  const hours = hoursOfLabelDay(date, timeZone);
+  const alerts = (await readIngestAlerts(settings.paths.state)).events;
   return {
     date,
     timeZone,
     expectServer2: settings.hourly.expect_server2,
-    hours: hoursOfLabelDay(date, timeZone),
+    hours,
     reportText: await readTextIfExists(reportFilePath(settings.paths.vault, date)),
     uploads: settings.osf.enabled ? await readOutboxStatus(settings.paths.state) : null,
+    rejectedLines: rejectedLinesOfHours(alerts, hours.map((hour) => hour.utcHourStartMs)),
     generatedAtMs: nowMs,
   };
 }

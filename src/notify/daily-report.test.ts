@@ -26,6 +26,7 @@ function input(overrides: Partial<DayReportInput> = {}): DayReportInput {
         { remotePath: '2026/11/21/2026-11-21_report.txt', attempts: 2, nextAttemptAt: '2026-11-21T18:10:00.000Z', lastError: 'HTTP 503', firstFailureAt: '2026-11-21T17:05:00.000Z' },
       ],
     },
+    rejectedLines: 0,
     generatedAtMs: Date.parse('2026-11-21T18:00:00Z'),
     ...overrides,
   };
@@ -93,4 +94,12 @@ test('renderDailyReport() lists 25 hours on the autumn day of a DST zone', () =>
   assert.equal(hours.length, 25);
   assert.equal(report.html.match(/data-unpublished=/g)?.length, 25);
   assert.match(report.html, />02b</);
+});
+
+test('renderDailyReport() shows the count of rejected lines in both parts', () => {
+  const none = renderDailyReport(input());
+  assert.match(none.text, /Rejected lines: No line was rejected\./);
+  const some = renderDailyReport(input({ rejectedLines: 1234 }));
+  assert.match(some.text, /Rejected lines: 1[,.\u202f ]?234 malformed, invalid or over-long lines kept in <state>\/quarantine\/rejected\//);
+  assert.match(some.html, /Rejected lines<\/div>.*234 malformed, invalid or over-long lines/);
 });

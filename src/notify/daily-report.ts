@@ -21,6 +21,8 @@ export interface DayReportInput {
   reportText: string | null;
   /** The OSF outbox; null when OSF publishing is disabled. */
   uploads: { pending: readonly UploadEntry[]; failing: readonly UploadEntry[] } | null;
+  /** Malformed, invalid or over-long lines received in the day's hours, kept under `<state>/quarantine/rejected/`. */
+  rejectedLines: number;
   generatedAtMs: number;
 }
 
@@ -184,6 +186,12 @@ function uploadLines(input: DayReportInput): string[] {
   ];
 }
 
+function rejectedLine(input: DayReportInput): string {
+  return input.rejectedLines === 0
+    ? 'No line was rejected.'
+    : `${formatCount(input.rejectedLines)} malformed, invalid or over-long lines kept in <state>/quarantine/rejected/.`;
+}
+
 function section(title: string, body: string): string {
   return (
     `<tr><td style="padding:14px 20px 4px"><div style="${FONT};font-size:16px;font-weight:bold;color:#2d3748;` +
@@ -211,6 +219,7 @@ function renderHtml(input: DayReportInput, subject: string, coverage: DayCoverag
     section('Tweets per hour and coverage', renderChart(coverage.hours, input.expectServer2)) +
     section('Hours', hoursTable(coverage, totals)) +
     section('Uploads to OSF', uploads) +
+    section('Rejected lines', `<div style="${FONT};font-size:13px;color:#2d3748">${escapeHtml(rejectedLine(input))}</div>`) +
     `<tr><td style="padding:14px 20px;${FONT};font-size:11px;color:#a0aec0">Generated ${generated}. ` +
     `Gaps are label-zone clock times, end exclusive.</td></tr>` +
     `</table></td></tr></table></body></html>\n`
@@ -229,6 +238,8 @@ function renderText(input: DayReportInput, subject: string, findings: DayFinding
     '',
     'Uploads to OSF:',
     ...uploadLines(input),
+    '',
+    `Rejected lines: ${rejectedLine(input)}`,
     '',
   ].join('\n');
 }
