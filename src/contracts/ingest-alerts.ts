@@ -16,6 +16,8 @@ const INGEST_ALERT_KINDS = [
   'corrupt-state-file',
   /** Malformed, invalid or over-long lines of one receipt hour, kept under `<state>/quarantine/rejected/`. */
   'rejected-lines',
+  /** Tweets whose created_at is far from their receipt, kept under `<state>/quarantine/skewed/`. */
+  'skewed-created-at',
 ] as const;
 
 export type IngestAlertKind = (typeof INGEST_ALERT_KINDS)[number];

@@ -85,6 +85,16 @@ export function rejectedLinesPath(stateDir: string, relativePath: string): strin
   return join(rejectedLinesDir(stateDir), `${relativePath}.jsonl`);
 }
 
+/** Where the tweets of one spool file whose created_at is far from their receipt are kept (issue 15.4). */
+export function skewedTweetsPath(stateDir: string, relativePath: string): string {
+  return join(skewedTweetsDir(stateDir), `${relativePath}.jsonl`);
+}
+
+/** The folder of all kept skewed tweets, by spool path. */
+export function skewedTweetsDir(stateDir: string): string {
+  return join(stateDir, 'quarantine', 'skewed');
+}
+
 /** The folder of all kept rejected lines, by spool path. */
 export function rejectedLinesDir(stateDir: string): string {
   return join(stateDir, 'quarantine', 'rejected');

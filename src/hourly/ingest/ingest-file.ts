@@ -8,6 +8,7 @@ import { HOUR_MS } from '../../contracts/index.js';
 import { ChunkIndexBuilder, idToU64 } from '../staging/chunk-index.js';
 import { crashPoint } from '../crash-point.js';
 import { hourKey } from '../../contracts/hour-label.js';
+import { createdSkew } from './created-skew.js';
 import { isOverlong, LineSplitter, MAX_LINE_BYTES, type SplitLine } from './line-splitter.js';
 import type { SpoolFile } from '../../contracts/index.js';
 import { chunkPath, INDEX_SUFFIX, OTHER_SUFFIX } from '../../contracts/staging-layout.js';
@@ -25,6 +26,8 @@ export interface LineCounts {
   invalid: number;
   /** Messages without `data` (error-only messages): kept in the spool record, not in the hourly files. */
   nonTweet: number;
+  /** Tweets whose created_at is outside the window around their receipt: quarantined, not staged. */
+  skewed: number;
 }
 
 /** What one spool file fed. */
@@ -38,6 +41,13 @@ export interface FileIngest {
   lateLines: Map<string, Buffer[]>;
   /** Lines rejected (malformed, invalid or over-long), all kept in `rejectedPath`. */
   rejected: number;
+}
+
+/** Where one file's lines go besides staging. */
+interface KeptLines {
+  other: Buffer[];
+  rejected: Buffer[];
+  skewed: Buffer[];
 }
 
 /** What ingesting one file needs. */
@@ -54,6 +64,11 @@ export interface FileIngestDeps {
    * which hold only lines ingest already accepted.
    */
   rejectedPath: string | null;
+  /**
+   * The created_at window (issue 15.4) and where this file's tweets outside it are kept; null for late files,
+   * whose lines passed the window when first ingested.
+   */
+  createdWindow: { maxBeforeMs: number; quarantinePath: string } | null;
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -72,7 +87,7 @@ type Route = OpenChunk | { key: string; late: Buffer[] };
 
 /** Zero counts. */
 export function emptyCounts(): LineCounts {
-  return { lines: 0, tweets: 0, malformed: 0, invalid: 0, nonTweet: 0 };
+  return { lines: 0, tweets: 0, malformed: 0, invalid: 0, nonTweet: 0, skewed: 0 };
 }
 
 function parseLine(line: Buffer): StreamMessage | null {
@@ -92,18 +107,17 @@ function parseLine(line: Buffer): StreamMessage | null {
 export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps): Promise<FileIngest> {
   const counts = emptyCounts();
   const routes = new Map<number, Route>();
-  const other: Buffer[] = [];
-  const rejected: Buffer[] = [];
+  const kept: KeptLines = { other: [], rejected: [], skewed: [] };
   const hash: Hash | null = deps.expectedSha256 === null ? null : createHash('sha256');
   const splitter = new LineSplitter();
   try {
     for await (const chunk of createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES })) {
       hash?.update(chunk as Buffer);
-      await routeLines(splitter.push(chunk as Buffer), file, deps, routes, counts, { other, rejected });
+      await routeLines(splitter.push(chunk as Buffer), file, deps, routes, counts, kept);
       await flushPending(routes);
     }
     const last = splitter.end();
-    if (last !== null) await routeLines([last], file, deps, routes, counts, { other, rejected });
+    if (last !== null) await routeLines([last], file, deps, routes, counts, kept);
     await flushPending(routes);
   } catch (err) {
     await abortAll(routes);
@@ -115,8 +129,14 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
     return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map(), rejected: 0 };
   }
   // Kept before the spool file can be deleted; a re-run rewrites the same file, so nothing is kept twice.
-  if (rejected.length > 0 && deps.rejectedPath !== null) await writeFileAtomic(deps.rejectedPath, Buffer.concat(rejected));
-  const result = await commitRoutes(file, deps.staging, routes, counts, rejected.length);
+  if (kept.rejected.length > 0 && deps.rejectedPath !== null) {
+    await writeFileAtomic(deps.rejectedPath, Buffer.concat(kept.rejected));
+  }
+  if (kept.skewed.length > 0 && deps.createdWindow !== null) {
+    await writeFileAtomic(deps.createdWindow.quarantinePath, Buffer.concat(kept.skewed));
+  }
+  const result = await commitRoutes(file, deps.staging, routes, counts, kept.rejected.length);
+  const { other } = kept;
   // Lines that are not tweets belong to the hour they were received in (raw archive); for an hour already
   // closed they go with its staging, as the archive of a closed hour is not rebuilt.
   if (other.length > 0) {
@@ -151,7 +171,17 @@ export function rejectedRecord(source: string, lineNo: number, reason: string, b
   return Buffer.from(`${JSON.stringify({ file: source, line: lineNo, reason, length, ...raw })}\n`);
 }
 
-function parseTweetLine(line: Buffer, counts: LineCounts): ParsedLine | Rejection | null {
+/** A tweet outside the created_at window. */
+interface Skewed {
+  skewed: true;
+}
+
+function parseTweetLine(
+  line: Buffer,
+  counts: LineCounts,
+  file: IngestSource,
+  window: FileIngestDeps['createdWindow'],
+): ParsedLine | Rejection | Skewed | null {
   counts.lines++;
   if (isBlank(line)) return null;
   const message = parseLine(line);
@@ -169,12 +199,19 @@ function parseTweetLine(line: Buffer, counts: LineCounts): ParsedLine | Rejectio
     counts.invalid++;
     return { reason: 'data without a usable id or created_at' };
   }
+  const retrieved = retrievedAtMs(message);
+  // Without a readable __meta.retrieved_at the spool file's minute is the receipt time.
+  const receivedAtMs = Number.isFinite(retrieved) ? retrieved : file.minuteStartMs;
+  if (window !== null && createdSkew(key.createdAtMs, receivedAtMs, window.maxBeforeMs) !== 'ok') {
+    counts.skewed++;
+    return { skewed: true };
+  }
   counts.tweets++;
   return {
     hourMs: Math.floor(key.createdAtMs / HOUR_MS) * HOUR_MS,
     id,
     authorId: idToU64(key.authorId) ?? 0n,
-    retrievedAtMs: retrievedAtMs(message),
+    retrievedAtMs: retrieved,
   };
 }
 
@@ -184,7 +221,7 @@ async function routeLines(
   deps: FileIngestDeps,
   routes: Map<number, Route>,
   counts: LineCounts,
-  kept: { other: Buffer[]; rejected: Buffer[] },
+  kept: KeptLines,
 ): Promise<void> {
   for (const line of lines) {
     if (isOverlong(line)) {
@@ -193,7 +230,11 @@ async function routeLines(
       kept.rejected.push(rejectedRecord(file.relativePath, counts.lines, OVERLONG_REASON, line.head, line.length));
       continue;
     }
-    const parsed = parseTweetLine(line, counts);
+    const parsed = parseTweetLine(line, counts, file, deps.createdWindow);
+    if (parsed !== null && 'skewed' in parsed) {
+      kept.skewed.push(Buffer.from(line), NEWLINE);
+      continue;
+    }
     if (parsed !== null && 'reason' in parsed) {
       kept.rejected.push(rejectedRecord(file.relativePath, counts.lines, parsed.reason, line));
       continue;

@@ -10,7 +10,7 @@ import { snowflakeId, tweetLine, writeSpoolFile, writeSyncStateJson } from '../.
 import { listChunks, loadCopyIndex } from '../staging/copy-index.js';
 import { readIngestAlerts } from '../../contracts/ingest-alerts.js';
 import { ingestSpool, isAwaitingSyncState, SYNC_STATE_WAIT_MS } from './ingest.js';
-import { minutesPath, rejectedLinesPath } from '../../contracts/staging-layout.js';
+import { minutesPath, rejectedLinesPath, skewedTweetsPath } from '../../contracts/staging-layout.js';
 import { writeManifest } from '../../contracts/hour-manifest.js';
 
 const NOW = fixedClock(Date.parse('2026-11-22T12:00:00Z'));
@@ -37,6 +37,24 @@ describe('isAwaitingSyncState()', () => {
 });
 
 describe('ingestSpool()', () => {
+  it('ingestSpool() quarantines tweets created far before or after their receipt, alerts with the count and stages only the others', async () => {
+    const { settings, deps } = await setup();
+    const { spool, state } = settings.paths;
+    const received = '2026-11-22T10:00:30.000Z';
+    const skewed = [
+      tweetAt('2010-11-06T12:00:00.000Z', 1, 'server1', received),
+      tweetAt('2026-11-23T10:00:00.000Z', 2, 'server1', received),
+      tweetLine({ id: '1234567890', createdAt: '+275760-09-13T00:00:00.000Z' }, received, 'server1'),
+    ];
+    const good = tweetAt('2026-11-22T09:58:00.000Z', 3, 'server1', received);
+    const file = await writeSpoolFile(spool, 'server1', '2026-11-22T10:00:00Z', [skewed[0]!, good, skewed[1]!, skewed[2]!]);
+    const result = await ingestSpool(deps);
+    assert.deepEqual({ tweets: result.tweets, skewed: result.skewed, hours: [...result.stagedHours] }, { tweets: 1, skewed: 3, hours: ['2026-11-22T09'] });
+    assert.equal(await readFile(skewedTweetsPath(state, file), 'utf8'), skewed.map((line) => `${line}\n`).join(''));
+    const alerts = (await readIngestAlerts(state)).events.filter((event) => event.kind === 'skewed-created-at');
+    assert.deepEqual(alerts.map((event) => [event.hour, event.lines]), [['2026-11-22T10', 3]]);
+  });
+
   it('ingestSpool() keeps the bytes of a binary file, a long non-JSON line and a truncated last line, alerts once per hour, and does not duplicate them on a re-run', async () => {
     const { settings, deps } = await setup();
     const { spool, state } = settings.paths;
@@ -196,7 +214,8 @@ describe('ingestSpool()', () => {
   });
 
   it('ingestSpool() sends tweets of a closed hour to late/, once, however often the file is ingested', async () => {
-    const { settings, deps } = await setup({ hourly: { keep_spool_h: 1 } });
+    // The tweet is 49 h old at receipt: inside a widened window, so it is a late arrival, not a skewed one.
+    const { settings, deps } = await setup({ hourly: { keep_spool_h: 1, max_created_skew_h: 72 } });
     const { spool, staging, state } = settings.paths;
     const file = { name: 'x', sha256: '0'.repeat(64), bytes: 1 };
     await writeManifest(staging, {

@@ -33,6 +33,8 @@ import {
   quarantinePath,
   rejectedLinesDir,
   rejectedLinesPath,
+  skewedTweetsDir,
+  skewedTweetsPath,
 } from '../../contracts/staging-layout.js';
 import { hourKey } from '../../contracts/hour-label.js';
 
@@ -94,6 +96,7 @@ function addCounts(total: LineCounts, counts: LineCounts): void {
   total.malformed += counts.malformed;
   total.invalid += counts.invalid;
   total.nonTweet += counts.nonTweet;
+  total.skewed += counts.skewed;
 }
 
 /**
@@ -115,7 +118,7 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     rejected: 0,
     stagedHours: new Set(),
   };
-  const rejectedByHour = new Map<string, { server: string; lines: number }>();
+  const setAside: SetAsideByHour = new Map();
   const alerts: IngestAlert[] = [];
   const at = new Date(clock.now()).toISOString();
   const scan = await scanSpool(spool);
@@ -150,7 +153,18 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     if (file.server === 'server2' && expected === null) result.unverified++;
     const keepOther = settings.hourly.archive_raw;
     const rejectedPath = rejectedLinesPath(state, file.relativePath);
-    const ingested = await ingestSpoolFile(file, { staging, isClosed, expectedSha256: expected, keepOther, rejectedPath });
+    const createdWindow = {
+      maxBeforeMs: settings.hourly.max_created_skew_h * HOUR_MS,
+      quarantinePath: skewedTweetsPath(state, file.relativePath),
+    };
+    const ingested = await ingestSpoolFile(file, {
+      staging,
+      isClosed,
+      expectedSha256: expected,
+      keepOther,
+      rejectedPath,
+      createdWindow,
+    });
     if (ingested.mismatchSha256 !== null) {
       const placed = await moveFile(file.path, quarantinePath(state, file.relativePath));
       result.quarantined++;
@@ -169,12 +183,9 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
       continue;
     }
     addCounts(result, ingested.counts);
-    if (ingested.rejected > 0) {
-      result.rejected += ingested.rejected;
-      const receiptHour = `${hourKey(Math.floor(file.minuteStartMs / HOUR_MS) * HOUR_MS)}\0${file.server}`;
-      const seen = rejectedByHour.get(receiptHour) ?? { server: file.server, lines: 0 };
-      rejectedByHour.set(receiptHour, { server: file.server, lines: seen.lines + ingested.rejected });
-    }
+    result.rejected += ingested.rejected;
+    countSetAside(setAside, file, 'rejected-lines', ingested.rejected);
+    countSetAside(setAside, file, 'skewed-created-at', ingested.counts.skewed);
     for (const key of ingested.stagedHours) result.stagedHours.add(key);
     // Appended per file, before the file is deleted, so memory holds one file's late lines at most.
     for (const [hour, lines] of ingested.lateLines) {
@@ -191,7 +202,7 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     if (done.length === RETIRE_BATCH_FILES) await retire();
   }
   if (done.length > 0) await retire();
-  alerts.push(...rejectedAlerts(rejectedByHour, state, at));
+  alerts.push(...setAsideAlerts(setAside, state, at));
   for (const alert of await appendIngestAlerts(state, alerts, clock.now(), once)) {
     log.warn({ kind: alert.kind, file: alert.path }, alert.detail);
   }
@@ -222,13 +233,25 @@ function splitForeign(scan: SpoolScan, settings: Settings): { quarantine: SpoolS
   };
 }
 
-/** One alert per receipt hour and server of this run, with its count (watch rate-limits them as other alerts). */
-function rejectedAlerts(byHour: ReadonlyMap<string, { server: string; lines: number }>, state: string, at: string): IngestAlert[] {
-  return [...byHour].map(([key, { server, lines }]) => {
-    const hour = key.slice(0, key.indexOf('\0'));
-    const path = join(rejectedLinesDir(state), server);
-    const detail = `${lines} malformed, invalid or over-long lines received in ${hour} kept in ${path}`;
-    return { at, kind: 'rejected-lines', server, hour, lines, path, detail };
+type SetAsideKind = 'rejected-lines' | 'skewed-created-at';
+/** Lines set aside in this run, by kind, receipt hour and server. */
+type SetAsideByHour = Map<string, { kind: SetAsideKind; hour: string; server: string; lines: number }>;
+
+function countSetAside(byHour: SetAsideByHour, file: SpoolFile, kind: SetAsideKind, lines: number): void {
+  if (lines === 0) return;
+  const hour = hourKey(Math.floor(file.minuteStartMs / HOUR_MS) * HOUR_MS);
+  const key = `${kind}\0${hour}\0${file.server}`;
+  const seen = byHour.get(key)?.lines ?? 0;
+  byHour.set(key, { kind, hour, server: file.server, lines: seen + lines });
+}
+
+/** One alert per kind, receipt hour and server of this run, with its count (watch rate-limits them as other alerts). */
+function setAsideAlerts(byHour: SetAsideByHour, state: string, at: string): IngestAlert[] {
+  return [...byHour.values()].map(({ kind, hour, server, lines }) => {
+    const rejected = kind === 'rejected-lines';
+    const path = join(rejected ? rejectedLinesDir(state) : skewedTweetsDir(state), server);
+    const what = rejected ? 'malformed, invalid or over-long lines' : 'tweets with created_at outside hourly.max_created_skew_h';
+    return { at, kind, server, hour, lines, path, detail: `${lines} ${what} received in ${hour} kept in ${path}` };
   });
 }
 
