@@ -60,6 +60,7 @@ function exampleReport() {
     reportText: formatReportFile(lines),
     uploads: null,
     rejectedLines: 0,
+    skewedTweets: 0,
     generatedAtMs: Date.parse('2026-11-22T02:00:00Z'),
   });
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IngestAlert } from '../contracts/index.js';
-import { previousLabelDate, rejectedLinesOfHours, reportFilePath } from './daily-report-job.js';
+import { linesOfHours, previousLabelDate, reportFilePath } from './daily-report-job.js';
 
 test('previousLabelDate() is the day before today in the label zone', async (t) => {
   const cases: Array<[string, string, string]> = [
@@ -17,7 +17,7 @@ test('previousLabelDate() is the day before today in the label zone', async (t) 
   }
 });
 
-test('rejectedLinesOfHours() sums the rejected-lines alerts of the given hours only', () => {
+test('linesOfHours() sums the alerts of one kind of the given hours only', () => {
   const event = (kind: IngestAlert['kind'], hour: string | undefined, lines: number): IngestAlert => ({ at: '', kind, server: 'server1', path: '', hour, lines, detail: '' });
   const events = [
     event('rejected-lines', '2026-11-21T00', 3),
@@ -27,8 +27,8 @@ test('rejectedLinesOfHours() sums the rejected-lines alerts of the given hours o
     event('rejected-lines', undefined, 7),
   ];
   const day = Array.from({ length: 24 }, (_, h) => Date.parse('2026-11-21T00:00:00Z') + h * 3_600_000);
-  assert.equal(rejectedLinesOfHours(events, day), 7);
-  assert.equal(rejectedLinesOfHours(events, []), 0);
+  assert.equal(linesOfHours(events, 'rejected-lines', day), 7);
+  assert.equal(linesOfHours(events, 'rejected-lines', []), 0);
 });
 
 test('reportFilePath() is <vault>/<date>/<date>_report.txt', () => {

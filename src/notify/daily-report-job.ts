@@ -22,11 +22,15 @@ export function reportFilePath(vaultDir: string, date: string): string {
   return join(vaultDir, date, `${date}_report.txt`);
 }
 
-/** Sum of the `rejected-lines` alerts of the given UTC hours (ingest records one per receipt hour and run). */
-export function rejectedLinesOfHours(events: readonly IngestAlert[], utcHourStartsMs: readonly number[]): number {
+/** Sum of the `kind` alerts of the given UTC hours (ingest records one per receipt hour and run). */
+export function linesOfHours(
+  events: readonly IngestAlert[],
+  kind: IngestAlert['kind'],
+  utcHourStartsMs: readonly number[],
+): number {
   const hours = new Set(utcHourStartsMs.map(hourKey));
   return events
-    .filter((event) => event.kind === 'rejected-lines' && event.hour !== undefined && hours.has(event.hour))
+    .filter((event) => event.kind === kind && event.hour !== undefined && hours.has(event.hour))
     .reduce((sum, event) => sum + (event.lines ?? 0), 0);
 }
 
@@ -35,6 +39,7 @@ export async function loadDayReportInput(settings: Settings, date: string, nowMs
   const timeZone = settings.hourly.output_timezone;
   const hours = hoursOfLabelDay(date, timeZone);
   const alerts = (await readIngestAlerts(settings.paths.state)).events;
+  const hourStarts = hours.map((hour) => hour.utcHourStartMs);
   return {
     date,
     timeZone,
@@ -42,7 +47,8 @@ export async function loadDayReportInput(settings: Settings, date: string, nowMs
     hours,
     reportText: await readTextIfExists(reportFilePath(settings.paths.vault, date)),
     uploads: settings.osf.enabled ? await readOutboxStatus(settings.paths.state) : null,
-    rejectedLines: rejectedLinesOfHours(alerts, hours.map((hour) => hour.utcHourStartMs)),
+    rejectedLines: linesOfHours(alerts, 'rejected-lines', hourStarts),
+    skewedTweets: linesOfHours(alerts, 'skewed-created-at', hourStarts),
     generatedAtMs: nowMs,
   };
 }

@@ -27,6 +27,7 @@ function input(overrides: Partial<DayReportInput> = {}): DayReportInput {
       ],
     },
     rejectedLines: 0,
+    skewedTweets: 0,
     generatedAtMs: Date.parse('2026-11-21T18:00:00Z'),
     ...overrides,
   };
@@ -102,4 +103,6 @@ test('renderDailyReport() shows the count of rejected lines in both parts', () =
   const some = renderDailyReport(input({ rejectedLines: 1234 }));
   assert.match(some.text, /Rejected lines: 1[,.\u202f ]?234 malformed, invalid or over-long lines kept in <state>\/quarantine\/rejected\//);
   assert.match(some.html, /Rejected lines<\/div>.*234 malformed, invalid or over-long lines/);
+  const skewed = renderDailyReport(input({ skewedTweets: 5 }));
+  assert.match(skewed.text, /No line was rejected\. 5 tweets with created_at far from their receipt kept in <state>\/quarantine\/skewed\//);
 });

@@ -23,6 +23,8 @@ export interface DayReportInput {
   uploads: { pending: readonly UploadEntry[]; failing: readonly UploadEntry[] } | null;
   /** Malformed, invalid or over-long lines received in the day's hours, kept under `<state>/quarantine/rejected/`. */
   rejectedLines: number;
+  /** Tweets received in the day's hours with created_at outside the window, kept under `<state>/quarantine/skewed/`. */
+  skewedTweets: number;
   generatedAtMs: number;
 }
 
@@ -187,9 +189,15 @@ function uploadLines(input: DayReportInput): string[] {
 }
 
 function rejectedLine(input: DayReportInput): string {
-  return input.rejectedLines === 0
-    ? 'No line was rejected.'
-    : `${formatCount(input.rejectedLines)} malformed, invalid or over-long lines kept in <state>/quarantine/rejected/.`;
+  const rejected =
+    input.rejectedLines === 0
+      ? 'No line was rejected.'
+      : `${formatCount(input.rejectedLines)} malformed, invalid or over-long lines kept in <state>/quarantine/rejected/.`;
+  const skewed =
+    input.skewedTweets === 0
+      ? ''
+      : ` ${formatCount(input.skewedTweets)} tweets with created_at far from their receipt kept in <state>/quarantine/skewed/.`;
+  return rejected + skewed;
 }
 
 function section(title: string, body: string): string {
