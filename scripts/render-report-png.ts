@@ -64,7 +64,8 @@ async function main(): Promise<void> {
       ],
       failing: [],
     },
-    setAside: [],
+    rejectedLines: 0,
+    skewedTweets: 0,
     generatedAtMs: Date.parse('2026-11-22T02:00:04Z'),
   });
   const work = await mkdtemp(join(tmpdir(), 'render-report-'));

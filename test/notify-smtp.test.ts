@@ -59,7 +59,8 @@ function exampleReport() {
     hours: hoursOfLabelDay('2026-11-21', 'UTC'),
     reportText: formatReportFile(lines),
     uploads: null,
-    setAside: [],
+    rejectedLines: 0,
+    skewedTweets: 0,
     generatedAtMs: Date.parse('2026-11-22T02:00:00Z'),
   });
 }

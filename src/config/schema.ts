@@ -107,6 +107,7 @@ const hourlySchema = z.strictObject({
   archive_raw: bool.default(false),
   raw_xz_preset: intIn(0, 9).default(1),
   keep_spool_h: intIn(0, 24 * 365).default(0),
+  /** Tweets created more than this many hours before their receipt go to <state>/quarantine/skewed/. */
   max_created_skew_h: intIn(1, 24 * 365).default(48),
   output_timezone: nonEmpty.default('UTC'),
   expect_server2: bool.default(true),

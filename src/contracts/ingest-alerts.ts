@@ -16,10 +16,12 @@ const INGEST_ALERT_KINDS = [
   'corrupt-state-file',
   /** A stale `hourly.lock` (dead holder, reused pid, earlier boot, unreadable) that this run took over. */
   'stale-lock',
-  /** Tweets whose created_at is too far from their receipt, kept in `path` (one file per spool file). */
-  'created-at-skew',
   /** `hourly` left an hour unpublished: too little free space on `path` (published on a later run). */
   'publish-no-space',
+  /** Malformed, invalid or over-long lines of one receipt hour, kept under `<state>/quarantine/rejected/`. */
+  'rejected-lines',
+  /** Tweets whose created_at is far from their receipt, kept under `<state>/quarantine/skewed/`. */
+  'skewed-created-at',
 ] as const;
 
 export type IngestAlertKind = (typeof INGEST_ALERT_KINDS)[number];
@@ -32,7 +34,7 @@ const ingestAlertSchema = z.object({
   path: z.string(),
   /** UTC hour key, for late arrivals. */
   hour: z.string().optional(),
-  /** Lines concerned (late arrivals, created-at skew). */
+  /** Lines concerned (late arrivals, rejected lines, skewed tweets). */
   lines: z.number().int().min(0).optional(),
   detail: z.string(),
 });

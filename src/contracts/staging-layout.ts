@@ -77,9 +77,27 @@ export function quarantinePath(stateDir: string, relativePath: string): string {
   return join(stateDir, 'quarantine', relativePath);
 }
 
+/**
+ * Where the rejected lines of one spool file are kept (issue 15.5): one file per spool file, rewritten whole,
+ * so ingesting the file again after a crash replaces it instead of adding duplicates.
+ */
+export function rejectedLinesPath(stateDir: string, relativePath: string): string {
+  return join(rejectedLinesDir(stateDir), `${relativePath}.jsonl`);
+}
+
 /** Where the tweets of one spool file whose created_at is far from their receipt are kept (issue 15.4). */
-export function createdAtQuarantinePath(stateDir: string, relativePath: string): string {
-  return join(stateDir, 'quarantine', 'created-at', relativePath);
+export function skewedTweetsPath(stateDir: string, relativePath: string): string {
+  return join(skewedTweetsDir(stateDir), `${relativePath}.jsonl`);
+}
+
+/** The folder of all kept skewed tweets, by spool path. */
+export function skewedTweetsDir(stateDir: string): string {
+  return join(stateDir, 'quarantine', 'skewed');
+}
+
+/** The folder of all kept rejected lines, by spool path. */
+export function rejectedLinesDir(stateDir: string): string {
+  return join(stateDir, 'quarantine', 'rejected');
 }
 
 /** Watermark observations kept between runs (readiness holds a deadline while a watermark advances). */

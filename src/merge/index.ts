@@ -5,4 +5,3 @@ export * from './flatten.js';
 export * from './tweet-key.js';
 export * from './tweet-row.js';
 export * from './user-row.js';
-export * from './created-at-window.js';

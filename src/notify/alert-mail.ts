@@ -40,7 +40,7 @@ const ADVICE: Record<ConditionName, { title: string; action: string }> = {
   'bad-input': {
     title: 'files set aside by hourly',
     action:
-      "Look at <state>/quarantine/ (foreign files, sha256 mismatches: 'sampled-stream sync --resend <minute>' on server 2 sends the kept copy again) and <staging>/late/ ('sampled-stream hourly --hour H --include-late' replays it).",
+      "Look at <state>/quarantine/ (rejected/: malformed lines, with file, line and reason; foreign files, sha256 mismatches: 'sampled-stream sync --resend <minute>' on server 2 sends the kept copy again) and <staging>/late/ ('sampled-stream hourly --hour H --include-late' replays it).",
   },
 };
 

@@ -1,14 +1,12 @@
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
-import { hoursOfLabelDay, readIngestAlerts } from '../contracts/index.js';
-import { HOUR_MS } from '../platform/time.js';
+import { hourKey, hoursOfLabelDay, readIngestAlerts, type IngestAlert } from '../contracts/index.js';
 import { wallClock } from '../contracts/index.js';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import type { Logger } from '../platform/logger.js';
 import { readOutboxStatus } from '../osf/index.js';
 import { readTextIfExists } from '../platform/read-text-if-exists.js';
 import { renderDailyReport, type DayReportInput } from './daily-report.js';
-import { countSetAside } from './set-aside.js';
 import { composeMime, type Mailer, type SendResult } from './mailer.js';
 import { DAY_MS } from '../platform/time.js';
 
@@ -23,12 +21,24 @@ export function reportFilePath(vaultDir: string, date: string): string {
   return join(vaultDir, date, `${date}_report.txt`);
 }
 
+/** Sum of the `kind` alerts of the given UTC hours (ingest records one per receipt hour and run). */
+export function linesOfHours(
+  events: readonly IngestAlert[],
+  kind: IngestAlert['kind'],
+  utcHourStartsMs: readonly number[],
+): number {
+  const hours = new Set(utcHourStartsMs.map(hourKey));
+  return events
+    .filter((event) => event.kind === kind && event.hour !== undefined && hours.has(event.hour))
+    .reduce((sum, event) => sum + (event.lines ?? 0), 0);
+}
+
 /** Reads what the daily report of `date` shows: the vault's report file and the OSF outbox. */
 export async function loadDayReportInput(settings: Settings, date: string, nowMs: number): Promise<DayReportInput> {
   const timeZone = settings.hourly.output_timezone;
   const hours = hoursOfLabelDay(date, timeZone);
-  const dayStartMs = hours[0]!.utcHourStartMs;
-  const dayEndMs = hours.at(-1)!.utcHourStartMs + HOUR_MS;
+  const alerts = (await readIngestAlerts(settings.paths.state)).events;
+  const hourStarts = hours.map((hour) => hour.utcHourStartMs);
   return {
     date,
     timeZone,
@@ -36,7 +46,8 @@ export async function loadDayReportInput(settings: Settings, date: string, nowMs
     hours,
     reportText: await readTextIfExists(reportFilePath(settings.paths.vault, date)),
     uploads: settings.osf.enabled ? await readOutboxStatus(settings.paths.state) : null,
-    setAside: countSetAside((await readIngestAlerts(settings.paths.state)).events, dayStartMs, dayEndMs),
+    rejectedLines: linesOfHours(alerts, 'rejected-lines', hourStarts),
+    skewedTweets: linesOfHours(alerts, 'skewed-created-at', hourStarts),
     generatedAtMs: nowMs,
   };
 }

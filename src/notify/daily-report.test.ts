@@ -26,7 +26,8 @@ function input(overrides: Partial<DayReportInput> = {}): DayReportInput {
         { remotePath: '2026/11/21/2026-11-21_report.txt', attempts: 2, nextAttemptAt: '2026-11-21T18:10:00.000Z', lastError: 'HTTP 503', firstFailureAt: '2026-11-21T17:05:00.000Z' },
       ],
     },
-    setAside: [],
+    rejectedLines: 0,
+    skewedTweets: 0,
     generatedAtMs: Date.parse('2026-11-21T18:00:00Z'),
     ...overrides,
   };
@@ -96,10 +97,12 @@ test('renderDailyReport() lists 25 hours on the autumn day of a DST zone', () =>
   assert.match(report.html, />02b</);
 });
 
-test('renderDailyReport() lists what hourly set aside, with counts, or says nothing was', () => {
-  assert.match(renderDailyReport(input()).text, /Input set aside by hourly:\nNothing was set aside\./);
-  const setAside = [{ kind: 'created-at-skew' as const, events: 2, lines: 7, newestPath: '/state/quarantine/created-at/server1/x.jsonl' }];
-  const report = renderDailyReport(input({ setAside }));
-  assert.match(report.text, /Input set aside by hourly:\ncreated-at-skew: 2 event\(s\), 7 line\(s\); newest: \/state\/quarantine\/created-at\/server1\/x\.jsonl/);
-  assert.match(report.html, /Input set aside by hourly<\/div><div[^>]*>created-at-skew: 2 event\(s\), 7 line\(s\)/);
+test('renderDailyReport() shows the count of rejected lines in both parts', () => {
+  const none = renderDailyReport(input());
+  assert.match(none.text, /Rejected lines: No line was rejected\./);
+  const some = renderDailyReport(input({ rejectedLines: 1234 }));
+  assert.match(some.text, /Rejected lines: 1[,.\u202f ]?234 malformed, invalid or over-long lines kept in <state>\/quarantine\/rejected\//);
+  assert.match(some.html, /Rejected lines<\/div>.*234 malformed, invalid or over-long lines/);
+  const skewed = renderDailyReport(input({ skewedTweets: 5 }));
+  assert.match(skewed.text, /No line was rejected\. 5 tweets with created_at far from their receipt kept in <state>\/quarantine\/skewed\//);
 });

@@ -4,7 +4,6 @@ import type { OutboxEntry } from '../osf/index.js';
 import { CHART_COLORS, renderChart } from './chart.js';
 import { dayCoverage, type DayCoverage, type HourCoverage } from './day-coverage.js';
 import { escapeHtml, formatCount } from './html-text.js';
-import { setAsideLines, type SetAsideCount } from './set-aside.js';
 import { dailySubject, dayFindings, type DayFindings } from './subject.js';
 
 /** A pending or failed upload as the report lists it: the fields of the OSF outbox entry it shows. */
@@ -22,8 +21,10 @@ export interface DayReportInput {
   reportText: string | null;
   /** The OSF outbox; null when OSF publishing is disabled. */
   uploads: { pending: readonly UploadEntry[]; failing: readonly UploadEntry[] } | null;
-  /** What hourly set aside during the day (quarantined files, late arrivals, created-at skew...). */
-  setAside: readonly SetAsideCount[];
+  /** Malformed, invalid or over-long lines received in the day's hours, kept under `<state>/quarantine/rejected/`. */
+  rejectedLines: number;
+  /** Tweets received in the day's hours with created_at outside the window, kept under `<state>/quarantine/skewed/`. */
+  skewedTweets: number;
   generatedAtMs: number;
 }
 
@@ -187,6 +188,18 @@ function uploadLines(input: DayReportInput): string[] {
   ];
 }
 
+function rejectedLine(input: DayReportInput): string {
+  const rejected =
+    input.rejectedLines === 0
+      ? 'No line was rejected.'
+      : `${formatCount(input.rejectedLines)} malformed, invalid or over-long lines kept in <state>/quarantine/rejected/.`;
+  const skewed =
+    input.skewedTweets === 0
+      ? ''
+      : ` ${formatCount(input.skewedTweets)} tweets with created_at far from their receipt kept in <state>/quarantine/skewed/.`;
+  return rejected + skewed;
+}
+
 function section(title: string, body: string): string {
   return (
     `<tr><td style="padding:14px 20px 4px"><div style="${FONT};font-size:16px;font-weight:bold;color:#2d3748;` +
@@ -214,7 +227,7 @@ function renderHtml(input: DayReportInput, subject: string, coverage: DayCoverag
     section('Tweets per hour and coverage', renderChart(coverage.hours, input.expectServer2)) +
     section('Hours', hoursTable(coverage, totals)) +
     section('Uploads to OSF', uploads) +
-    section('Input set aside by hourly', plainLines(setAsideLines(input.setAside))) +
+    section('Rejected lines', `<div style="${FONT};font-size:13px;color:#2d3748">${escapeHtml(rejectedLine(input))}</div>`) +
     `<tr><td style="padding:14px 20px;${FONT};font-size:11px;color:#a0aec0">Generated ${generated}. ` +
     `Gaps are label-zone clock times, end exclusive.</td></tr>` +
     `</table></td></tr></table></body></html>\n`
@@ -234,8 +247,7 @@ function renderText(input: DayReportInput, subject: string, findings: DayFinding
     'Uploads to OSF:',
     ...uploadLines(input),
     '',
-    'Input set aside by hourly:',
-    ...setAsideLines(input.setAside),
+    `Rejected lines: ${rejectedLine(input)}`,
     '',
   ].join('\n');
 }

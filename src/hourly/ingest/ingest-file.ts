@@ -1,15 +1,17 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { openAtomicWriter, writeFileAtomic, type AtomicFileWriter } from '../../platform/atomic-write.js';
-import { createdAtOutsideWindow, retrievedAtMs, tweetKey, type StreamMessage } from '../../merge/index.js';
+import { retrievedAtMs, tweetKey, type StreamMessage } from '../../merge/index.js';
 import { HOUR_MS } from '../../contracts/index.js';
 import { ChunkIndexBuilder, idToU64 } from '../staging/chunk-index.js';
 import type { CrashPoint } from '../crash-point.js';
 import { hourKey } from '../../contracts/hour-label.js';
-import { LineSplitter } from './line-splitter.js';
+import { createdSkew } from './created-skew.js';
+import { isOverlong, LineSplitter, MAX_LINE_BYTES, type SplitLine } from './line-splitter.js';
 import type { SpoolFile } from '../../contracts/index.js';
-import { chunkPath, createdAtQuarantinePath, INDEX_SUFFIX, OTHER_SUFFIX } from '../../contracts/staging-layout.js';
+import { chunkPath, INDEX_SUFFIX, OTHER_SUFFIX } from '../../contracts/staging-layout.js';
 
 /** A file to ingest: a spool file, or a late file staged like one (its size is not needed). */
 export type IngestSource = Omit<SpoolFile, 'bytes'>;
@@ -18,14 +20,14 @@ export type IngestSource = Omit<SpoolFile, 'bytes'>;
 export interface LineCounts {
   lines: number;
   tweets: number;
-  /** Not JSON, or JSON but not an object. */
+  /** Not JSON, or JSON but not an object, or longer than MAX_LINE_BYTES. */
   malformed: number;
   /** A `data` member without a usable id or created_at. */
   invalid: number;
   /** Messages without `data` (error-only messages): kept in the spool record, not in the hourly files. */
   nonTweet: number;
-  /** Tweets whose created_at is too far from their receipt: set aside in the quarantine, in no hour. */
-  createdAtSkewed: number;
+  /** Tweets whose created_at is outside the window around their receipt: quarantined, not staged. */
+  skewed: number;
 }
 
 /** What one spool file fed. */
@@ -37,8 +39,15 @@ export interface FileIngest {
   stagedHours: string[];
   /** Lines for hours whose staging is closed, by hour key, to append to `late/`. */
   lateLines: Map<string, Buffer[]>;
-  /** Where the tweets with a created_at outside the window went, and why the first one was, or null. */
-  createdAtQuarantine: { path: string; firstReason: string } | null;
+  /** Lines rejected (malformed, invalid or over-long), all kept in `rejectedPath`. */
+  rejected: number;
+}
+
+/** Where one file's lines go besides staging. */
+interface KeptLines {
+  other: Buffer[];
+  rejected: Buffer[];
+  skewed: Buffer[];
 }
 
 /** What ingesting one file needs. */
@@ -51,10 +60,15 @@ export interface FileIngestDeps {
   /** Keep the lines that are not tweets, by receipt hour, for the raw archive (`archive_raw`). */
   keepOther: boolean;
   /**
-   * Where tweets with a created_at outside `hourly.max_created_skew_h` of their receipt go (`<state>`), or null
-   * for lines that passed the check when they were first ingested (late files staged for an amendment).
+   * Where this file's malformed, invalid and over-long lines are kept (issue 15.5); null for late files,
+   * which hold only lines ingest already accepted.
    */
-  createdAtWindow: { stateDir: string; maxSkewH: number } | null;
+  rejectedPath: string | null;
+  /**
+   * The created_at window (issue 15.4) and where this file's tweets outside it are kept; null for late files,
+   * whose lines passed the window when first ingested.
+   */
+  createdWindow: { maxBeforeMs: number; quarantinePath: string } | null;
   /** Test hook at named steps (kill -9 tests); none in production. */
   crashPoint?: CrashPoint;
 }
@@ -75,7 +89,7 @@ type Route = OpenChunk | { key: string; late: Buffer[] };
 
 /** Zero counts. */
 export function emptyCounts(): LineCounts {
-  return { lines: 0, tweets: 0, malformed: 0, invalid: 0, nonTweet: 0, createdAtSkewed: 0 };
+  return { lines: 0, tweets: 0, malformed: 0, invalid: 0, nonTweet: 0, skewed: 0 };
 }
 
 function parseLine(line: Buffer): StreamMessage | null {
@@ -95,18 +109,17 @@ function parseLine(line: Buffer): StreamMessage | null {
 export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps): Promise<FileIngest> {
   const counts = emptyCounts();
   const routes = new Map<number, Route>();
-  const other: Buffer[] = [];
-  const skewed: SkewedLines = { lines: [], firstReason: null };
+  const kept: KeptLines = { other: [], rejected: [], skewed: [] };
   const hash: Hash | null = deps.expectedSha256 === null ? null : createHash('sha256');
   const splitter = new LineSplitter();
   try {
     for await (const chunk of createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES })) {
       hash?.update(chunk as Buffer);
-      await routeLines(splitter.push(chunk as Buffer), file, deps, routes, counts, other, skewed);
+      await routeLines(splitter.push(chunk as Buffer), file, deps, routes, counts, kept);
       await flushPending(routes);
     }
     const last = splitter.end();
-    if (last !== null) await routeLines([last], file, deps, routes, counts, other, skewed);
+    if (last !== null) await routeLines([last], file, deps, routes, counts, kept);
     await flushPending(routes);
   } catch (err) {
     await abortAll(routes);
@@ -115,15 +128,17 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
   const actual = hash?.digest('hex') ?? null;
   if (actual !== null && actual !== deps.expectedSha256) {
     await abortAll(routes);
-    return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map(), createdAtQuarantine: null };
+    return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map(), rejected: 0 };
   }
-  const result = await commitRoutes(file, deps, routes, counts);
-  if (skewed.firstReason !== null && deps.createdAtWindow !== null) {
-    // Named after the spool file, so ingesting it again after a crash rewrites the same file: kept once.
-    const path = createdAtQuarantinePath(deps.createdAtWindow.stateDir, file.relativePath);
-    await writeFileAtomic(path, Buffer.concat(skewed.lines));
-    result.createdAtQuarantine = { path, firstReason: skewed.firstReason };
+  // Kept before the spool file can be deleted; a re-run rewrites the same file, so nothing is kept twice.
+  if (kept.rejected.length > 0 && deps.rejectedPath !== null) {
+    await writeFileAtomic(deps.rejectedPath, Buffer.concat(kept.rejected));
   }
+  if (kept.skewed.length > 0 && deps.createdWindow !== null) {
+    await writeFileAtomic(deps.createdWindow.quarantinePath, Buffer.concat(kept.skewed));
+  }
+  const result = await commitRoutes(file, deps, routes, counts, kept.rejected.length);
+  const { other } = kept;
   // Lines that are not tweets belong to the hour they were received in (raw archive); for an hour already
   // closed they go with its staging, as the archive of a closed hour is not rebuilt.
   if (other.length > 0) {
@@ -133,13 +148,7 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
   return result;
 }
 
-/** Tweet lines set aside for a created_at outside the window, newline-terminated, and the first one's reason. */
-interface SkewedLines {
-  lines: Buffer[];
-  firstReason: string | null;
-}
-
-/** A tweet line's routing data, or why its created_at cannot be routed. */
+/** A tweet line's routing data. */
 interface ParsedLine {
   hourMs: number;
   id: bigint;
@@ -151,28 +160,53 @@ function isBlank(line: Buffer): boolean {
   return line.length === 0 || (line.length === 1 && line[0] === 0x0d);
 }
 
-function parseTweetLine(line: Buffer, file: IngestSource, deps: FileIngestDeps, counts: LineCounts): ParsedLine | string | null {
+/** Why a line was rejected (kept under `<state>/quarantine/rejected/`). */
+interface Rejection {
+  reason: string;
+}
+
+const OVERLONG_REASON = `line longer than ${MAX_LINE_BYTES / (1024 * 1024)} MB`;
+
+/** One rejected line as a JSON line: where it was, why, and its bytes (base64 when they are not UTF-8). */
+export function rejectedRecord(source: string, lineNo: number, reason: string, bytes: Buffer, length = bytes.length): Buffer {
+  const raw = isUtf8(bytes) ? { raw: bytes.toString('utf8') } : { raw_base64: bytes.toString('base64') };
+  return Buffer.from(`${JSON.stringify({ file: source, line: lineNo, reason, length, ...raw })}\n`);
+}
+
+/** A tweet outside the created_at window. */
+interface Skewed {
+  skewed: true;
+}
+
+function parseTweetLine(
+  line: Buffer,
+  counts: LineCounts,
+  file: IngestSource,
+  window: FileIngestDeps['createdWindow'],
+): ParsedLine | Rejection | Skewed | null {
   counts.lines++;
   if (isBlank(line)) return null;
   const message = parseLine(line);
   if (message === null) {
     counts.malformed++;
-    return null;
+    return { reason: 'not a JSON object' };
   }
   const key = tweetKey(message);
   const id = key === null ? null : idToU64(key.id);
   if (key === null || id === null) {
-    if (message.data === undefined) counts.nonTweet++;
-    else counts.invalid++;
-    return null;
+    if (message.data === undefined) {
+      counts.nonTweet++;
+      return null;
+    }
+    counts.invalid++;
+    return { reason: 'data without a usable id or created_at' };
   }
   const retrieved = retrievedAtMs(message);
-  const receiptMs = Number.isFinite(retrieved) ? retrieved : file.minuteStartMs;
-  const window = deps.createdAtWindow;
-  const outside = window === null ? null : createdAtOutsideWindow(key.createdAtMs, receiptMs, window.maxSkewH);
-  if (outside !== null) {
-    counts.createdAtSkewed++;
-    return outside;
+  // Without a readable __meta.retrieved_at the spool file's minute is the receipt time.
+  const receivedAtMs = Number.isFinite(retrieved) ? retrieved : file.minuteStartMs;
+  if (window !== null && createdSkew(key.createdAtMs, receivedAtMs, window.maxBeforeMs) !== 'ok') {
+    counts.skewed++;
+    return { skewed: true };
   }
   counts.tweets++;
   return {
@@ -184,23 +218,31 @@ function parseTweetLine(line: Buffer, file: IngestSource, deps: FileIngestDeps, 
 }
 
 async function routeLines(
-  lines: readonly Buffer[],
+  lines: readonly SplitLine[],
   file: IngestSource,
   deps: FileIngestDeps,
   routes: Map<number, Route>,
   counts: LineCounts,
-  other: Buffer[],
-  skewed: SkewedLines,
+  kept: KeptLines,
 ): Promise<void> {
   for (const line of lines) {
-    const parsed = parseTweetLine(line, file, deps, counts);
-    if (typeof parsed === 'string') {
-      skewed.lines.push(Buffer.from(line), NEWLINE);
-      skewed.firstReason ??= parsed;
+    if (isOverlong(line)) {
+      counts.lines++;
+      counts.malformed++;
+      kept.rejected.push(rejectedRecord(file.relativePath, counts.lines, OVERLONG_REASON, line.head, line.length));
+      continue;
+    }
+    const parsed = parseTweetLine(line, counts, file, deps.createdWindow);
+    if (parsed !== null && 'skewed' in parsed) {
+      kept.skewed.push(Buffer.from(line), NEWLINE);
+      continue;
+    }
+    if (parsed !== null && 'reason' in parsed) {
+      kept.rejected.push(rejectedRecord(file.relativePath, counts.lines, parsed.reason, line));
       continue;
     }
     if (parsed === null) {
-      if (deps.keepOther && !isBlank(line)) other.push(Buffer.from(line), NEWLINE);
+      if (deps.keepOther && !isBlank(line)) kept.other.push(Buffer.from(line), NEWLINE);
       continue;
     }
     let route = routes.get(parsed.hourMs);
@@ -248,9 +290,10 @@ async function commitRoutes(
   deps: FileIngestDeps,
   routes: Map<number, Route>,
   counts: LineCounts,
+  rejected: number,
 ): Promise<FileIngest> {
   const { staging } = deps;
-  const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map(), createdAtQuarantine: null };
+  const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map(), rejected };
   const open = [...routes.values()];
   try {
     for (const route of open) {

@@ -26,7 +26,17 @@ import { moveFile } from '../../platform/move-file.js';
 import { entriesIn } from '../../platform/optional-files.js';
 import { recordReceiptMinutes } from './receipt-minutes.js';
 import { scanSpool, type SpoolFile } from '../../contracts/spool-scan.js';
-import { ingestedDir, ingestedPath, latePath, quarantinePath } from '../../contracts/staging-layout.js';
+import {
+  ingestedDir,
+  ingestedPath,
+  latePath,
+  quarantinePath,
+  rejectedLinesDir,
+  rejectedLinesPath,
+  skewedTweetsDir,
+  skewedTweetsPath,
+} from '../../contracts/staging-layout.js';
+import { hourKey } from '../../contracts/hour-label.js';
 
 /** What one ingest pass did (DESIGN 6). */
 export interface IngestResult extends LineCounts {
@@ -41,6 +51,8 @@ export interface IngestResult extends LineCounts {
   unverified: number;
   /** Lines that went to `late/` (their hour's staging was already removed). */
   lateLines: number;
+  /** Malformed, invalid and over-long lines, kept under `<state>/quarantine/rejected/`. */
+  rejected: number;
   /** UTC hour keys that received chunks. */
   stagedHours: Set<string>;
 }
@@ -86,7 +98,7 @@ function addCounts(total: LineCounts, counts: LineCounts): void {
   total.malformed += counts.malformed;
   total.invalid += counts.invalid;
   total.nonTweet += counts.nonTweet;
-  total.createdAtSkewed += counts.createdAtSkewed;
+  total.skewed += counts.skewed;
 }
 
 /**
@@ -105,8 +117,10 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     deferred: 0,
     unverified: 0,
     lateLines: 0,
+    rejected: 0,
     stagedHours: new Set(),
   };
+  const setAside: SetAsideByHour = new Map();
   const alerts: IngestAlert[] = [];
   const at = new Date(clock.now()).toISOString();
   const scan = await scanSpool(spool);
@@ -140,8 +154,20 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     }
     if (file.server === 'server2' && expected === null) result.unverified++;
     const keepOther = settings.hourly.archive_raw;
-    const createdAtWindow = { stateDir: state, maxSkewH: settings.hourly.max_created_skew_h };
-    const ingested = await ingestSpoolFile(file, { staging, isClosed, expectedSha256: expected, keepOther, createdAtWindow, crashPoint: deps.crashPoint });
+    const rejectedPath = rejectedLinesPath(state, file.relativePath);
+    const createdWindow = {
+      maxBeforeMs: settings.hourly.max_created_skew_h * HOUR_MS,
+      quarantinePath: skewedTweetsPath(state, file.relativePath),
+    };
+    const ingested = await ingestSpoolFile(file, {
+      staging,
+      isClosed,
+      expectedSha256: expected,
+      keepOther,
+      rejectedPath,
+      createdWindow,
+      crashPoint: deps.crashPoint,
+    });
     if (ingested.mismatchSha256 !== null) {
       const placed = await moveFile(file.path, quarantinePath(state, file.relativePath));
       result.quarantined++;
@@ -160,6 +186,9 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
       continue;
     }
     addCounts(result, ingested.counts);
+    result.rejected += ingested.rejected;
+    countSetAside(setAside, file, 'rejected-lines', ingested.rejected);
+    countSetAside(setAside, file, 'skewed-created-at', ingested.counts.skewed);
     for (const key of ingested.stagedHours) result.stagedHours.add(key);
     // Appended per file, before the file is deleted, so memory holds one file's late lines at most.
     for (const [hour, lines] of ingested.lateLines) {
@@ -171,19 +200,12 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
       alerts.push({ at, kind: 'late-arrival', server: file.server, hour, lines: added, path, detail });
       log.warn({ hour, server: file.server, lines: added }, 'arrivals for a closed hour kept in late/');
     }
-    if (ingested.createdAtQuarantine !== null) {
-      const { path, firstReason } = ingested.createdAtQuarantine;
-      const lines = ingested.counts.createdAtSkewed;
-      const detail = `${lines} tweet(s) of ${file.relativePath} kept out of every hour: ${firstReason}`;
-      // Once per quarantine file: ingesting the same spool file again after a crash does not alert twice.
-      once.push({ at, kind: 'created-at-skew', server: file.server, lines, path, detail });
-      log.warn({ file: file.relativePath, lines, quarantine: path }, detail);
-    }
     done.push(file);
     result.files++;
     if (done.length === RETIRE_BATCH_FILES) await retire();
   }
   if (done.length > 0) await retire();
+  alerts.push(...setAsideAlerts(setAside, state, at));
   for (const alert of await appendIngestAlerts(state, alerts, clock.now(), once)) {
     log.warn({ kind: alert.kind, file: alert.path }, alert.detail);
   }
@@ -212,6 +234,28 @@ function splitForeign(scan: SpoolScan, settings: Settings): { quarantine: SpoolS
     quarantine: scan.foreign.filter((file) => !owned(file.path)),
     reportOnly: [...scan.outside, ...scan.foreign.filter((file) => owned(file.path)).map((file) => file.path)],
   };
+}
+
+type SetAsideKind = 'rejected-lines' | 'skewed-created-at';
+/** Lines set aside in this run, by kind, receipt hour and server. */
+type SetAsideByHour = Map<string, { kind: SetAsideKind; hour: string; server: string; lines: number }>;
+
+function countSetAside(byHour: SetAsideByHour, file: SpoolFile, kind: SetAsideKind, lines: number): void {
+  if (lines === 0) return;
+  const hour = hourKey(Math.floor(file.minuteStartMs / HOUR_MS) * HOUR_MS);
+  const key = `${kind}\0${hour}\0${file.server}`;
+  const seen = byHour.get(key)?.lines ?? 0;
+  byHour.set(key, { kind, hour, server: file.server, lines: seen + lines });
+}
+
+/** One alert per kind, receipt hour and server of this run, with its count (watch rate-limits them as other alerts). */
+function setAsideAlerts(byHour: SetAsideByHour, state: string, at: string): IngestAlert[] {
+  return [...byHour.values()].map(({ kind, hour, server, lines }) => {
+    const rejected = kind === 'rejected-lines';
+    const path = join(rejected ? rejectedLinesDir(state) : skewedTweetsDir(state), server);
+    const what = rejected ? 'malformed, invalid or over-long lines' : 'tweets with created_at outside hourly.max_created_skew_h';
+    return { at, kind, server, hour, lines, path, detail: `${lines} ${what} received in ${hour} kept in ${path}` };
+  });
 }
 
 function outsideAlert(at: string, path: string): IngestAlert {

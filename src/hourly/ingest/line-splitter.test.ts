@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineSplitter } from './line-splitter.js';
+import { isOverlong, LineSplitter, MAX_LINE_BYTES, OVERLONG_HEAD_BYTES, type SplitLine } from './line-splitter.js';
 
-function split(chunks: readonly string[]): string[] {
-  const splitter = new LineSplitter();
-  const lines = chunks.flatMap((chunk) => splitter.push(Buffer.from(chunk)).map((line) => line.toString('utf8')));
+/** A line as text; an over-long one as `<overlong LENGTH: HEAD>`. */
+function show(line: SplitLine): string {
+  return isOverlong(line) ? `<overlong ${line.length}: ${line.head.toString('utf8')}>` : line.toString('utf8');
+}
+
+function split(chunks: readonly string[], maxLineBytes?: number): string[] {
+  const splitter = new LineSplitter(maxLineBytes);
+  const lines = chunks.flatMap((chunk) => splitter.push(Buffer.from(chunk)).map(show));
   const last = splitter.end();
-  return last === null ? lines : [...lines, last.toString('utf8')];
+  return last === null ? lines : [...lines, show(last)];
 }
 
 describe('LineSplitter', () => {
@@ -30,5 +35,28 @@ describe('LineSplitter', () => {
     const lines = splitter.push(bytes.subarray(2));
     assert.equal(lines[0]!.toString('utf8'), '😀é');
     assert.equal(splitter.end(), null);
+  });
+
+  const overlongCases: Array<{ name: string; chunks: string[]; lines: string[] }> = [
+    { name: 'at the limit, kept', chunks: ['abcd\n'], lines: ['abcd'] },
+    { name: 'at the limit across chunks, kept', chunks: ['ab', 'cd\n'], lines: ['abcd'] },
+    { name: 'over the limit in one chunk', chunks: ['abcde\nok\n'], lines: ['<overlong 5: abcde>', 'ok'] },
+    { name: 'over the limit across chunks', chunks: ['ab', 'cde', 'fg\nok\n'], lines: ['<overlong 7: abcde>', 'ok'] },
+    { name: 'over the limit, no final newline', chunks: ['ok\nab', 'cdef'], lines: ['ok', '<overlong 6: abcdef>'] },
+  ];
+  for (const { name, chunks, lines } of overlongCases) {
+    it(`push() with a 4-byte limit: ${name}`, () => assert.deepEqual(split(chunks, 4), lines));
+  }
+
+  it('push() drops the bytes of a line over MAX_LINE_BYTES, keeping its length and first bytes', () => {
+    const splitter = new LineSplitter();
+    const chunk = Buffer.alloc(1 << 20, 0x78);
+    const chunks = MAX_LINE_BYTES / chunk.length + 1;
+    for (let i = 0; i < chunks; i++) assert.deepEqual(splitter.push(chunk), []);
+    const [line, next] = splitter.push(Buffer.from('\n{}\n'));
+    assert.ok(line !== undefined && isOverlong(line));
+    assert.equal(line.length, chunks * chunk.length);
+    assert.deepEqual(line.head, Buffer.alloc(OVERLONG_HEAD_BYTES, 0x78));
+    assert.equal(show(next!), '{}');
   });
 });

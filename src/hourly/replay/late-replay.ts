@@ -23,7 +23,7 @@ import { currentReportText, prepareDayFiles, vaultNames } from '../publish/day-f
 import { hourLabel } from '../../contracts/hour-label.js';
 import type { HourManifest } from '../../contracts/hour-manifest.js';
 import { lateFiles, removeLateFiles } from '../staging/late-store.js';
-import { LineSplitter } from '../ingest/line-splitter.js';
+import { isOverlong, LineSplitter } from '../ingest/line-splitter.js';
 import { commitPublication, manifestFile, xzOptionsFor } from '../publish/hour-version.js';
 import { removeStaleTemps } from '../publish/publish.js';
 import type { PublishDeps, PublishOutcome } from '../publish/publish-types.js';
@@ -47,6 +47,8 @@ async function readLateCopies(staging: string, hourKey: string): Promise<LateCop
     const last = splitter.end();
     if (last !== null) lines.push(last);
     lines.forEach((line, lineNo) => {
+      // Late files hold lines ingest already parsed, so none is over-long; skip one rather than fail.
+      if (isOverlong(line)) return;
       let message: StreamMessage;
       try {
         message = JSON.parse(line.toString('utf8')) as StreamMessage;

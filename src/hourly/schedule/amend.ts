@@ -70,7 +70,7 @@ export async function stageLateFiles(staging: string, hourKey: string, nowMs: nu
     const name = `late-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}.jsonl`;
     const staged = await ingestSpoolFile(
       { server: late.server, name, path: late.path, relativePath: basename(late.path), minuteStartMs: nowMs, segment: 0 },
-      { staging, isClosed: async () => false, expectedSha256: null, keepOther: false, createdAtWindow: null },
+      { staging, isClosed: async () => false, expectedSha256: null, keepOther: false, rejectedPath: null, createdWindow: null },
     );
     tweets += staged.counts.tweets;
   }
