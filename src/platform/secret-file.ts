@@ -77,3 +77,16 @@ export async function readTokenFile(key: string, path: string): Promise<string> 
   if (problem !== undefined) throw new SecretFileError(key, path, problem);
   return token;
 }
+
+/**
+ * What identifies the current content of a secret file without reading it: device, inode, size and mtime
+ * (an atomic rename changes the inode, an edit in place the size or mtime), or the errno code when absent.
+ */
+export async function secretFileVersion(path: string): Promise<string> {
+  try {
+    const { dev, ino, size, mtimeMs } = await stat(path);
+    return `${dev}:${ino}:${size}:${mtimeMs}`;
+  } catch (err) {
+    return errorCode(err) ?? 'unreadable';
+  }
+}
