@@ -162,12 +162,20 @@ describe('sampled-stream check', () => {
     await writeFile(setup.tokenFile, '  \n', { mode: 0o600 });
     const empty = await check(setup.configPath);
     assert.equal(empty.code, 1, empty.out);
-    assert.match(line(empty.out, 'X API'), /^FAIL .*Cannot use 'x_api\.bearer_token_file' \(.*\): the file is empty$/);
+    assert.match(line(empty.out, 'X API'), /^FAIL .*Cannot use 'x_api\.bearer_token_file' \(.*\): the file is empty: write the token into it \(one line\)$/);
+
+    await writeFile(setup.tokenFile, 'new-token\nold-token\n', { mode: 0o600 });
+    const twoLines = await check(setup.configPath);
+    assert.equal(twoLines.code, 1, twoLines.out);
+    assert.match(line(twoLines.out, 'X API'), /^FAIL .*\(.*\): the file holds more than one line: keep only the token, on one line$/);
+    assert.doesNotMatch(twoLines.out, /new-token|old-token/);
 
     await rm(setup.tokenFile);
     await mkdir(setup.tokenFile, { mode: 0o700 });
     const folder = await check(setup.configPath);
-    assert.match(line(folder.out, 'X API'), /^FAIL .*it is a folder, not a file holding the bearer token/);
+    assert.match(line(folder.out, 'X API'), /^FAIL .*Cannot use 'x_api\.bearer_token_file' \(.*\): it is a directory, not a file/);
+    assert.match(line(folder.out, 'x_api.bearer_token_file'), /^FAIL .*it is a directory, not a file/);
+    assert.doesNotMatch(folder.out, /chmod 600/);
     await rm(setup.tokenFile, { recursive: true });
 
     await writeFile(setup.tokenFile, 'rotated-but-wrong', { mode: 0o600 });

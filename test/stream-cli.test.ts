@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startXEmulator } from '../src/emulator/index.js';
 import { readStreamState } from '../src/contracts/index.js';
 import { tempDir } from './helpers/tmp.js';
+import { runCli } from './helpers/run-cli.js';
+import { testSettings } from './helpers/settings.js';
 import { daemonSettings, readSpool, spawnDaemon, waitFor, type DaemonProcess } from './helpers/stream-harness.js';
 
 const TOKEN = 'test-bearer-token-1234567890';
@@ -99,4 +101,17 @@ test('stream CLI recovers the open minute after kill -9 without losing a written
     assert.ok(spool.closed.length > written.size, 'the restart wrote new files under new names');
     assert.ok(second.output().includes('recovered open minute'));
   });
+});
+
+test('stream CLI refuses a missing or directory token file with one line naming key and file, exit 2, no stack (issue 15.3)', async () => {
+  const { configPath, tokenFile } = await testSettings(await tempDir());
+  await rm(tokenFile);
+  const missing = await runCli(['stream', '--config', configPath]);
+  assert.equal(missing.code, 2, missing.err);
+  assert.equal(missing.err, `Cannot use 'x_api.bearer_token_file' (${tokenFile}): the file does not exist: create it (mode 600) or correct 'x_api.bearer_token_file' in the settings\n`);
+
+  await mkdir(tokenFile, { mode: 0o700 });
+  const folder = await runCli(['stream', '--config', configPath]);
+  assert.equal(folder.code, 2, folder.err);
+  assert.equal(folder.err, `Cannot use 'x_api.bearer_token_file' (${tokenFile}): it is a directory, not a file: point 'x_api.bearer_token_file' at the secret file itself\n`);
 });

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startXEmulator, type XEmulatorOptions } from '../src/emulator/index.js';
 import { systemClock, type Clock } from '../src/platform/clock.js';
 import type { Settings } from '../src/config/index.js';
 import { readIngestAlerts, readStreamState } from '../src/contracts/index.js';
 import { FakeClock } from './helpers/fake-clock.js';
+import { authObservation } from '../src/notify/conditions.js';
+import { TOKEN_FILE_POLL_MS } from '../src/stream/connection-loop.js';
 import { tempDir } from './helpers/tmp.js';
 import { daemonSettings, readSpool, startDaemon, tweetIds, waitFor, type RunningDaemon } from './helpers/stream-harness.js';
 
@@ -176,6 +178,23 @@ test('stream daemon retries a rejected token only every 15 minutes and records t
     const logged = daemon.sink.lines().filter((l) => l.cls === 'config');
     assert.equal(logged.length, 5);
     assert.match(JSON.stringify(logged[0]), /Unauthorized/);
+  }, clock);
+});
+
+test('stream daemon raises the auth condition at once and reconnects within seconds of a fixed token file, not 15 min (issue 15.3)', async () => {
+  const clock = new FakeClock(Date.now());
+  await withDaemon({ ratePerS: 1, token: 'the-accepted-token' }, {}, async ({ emulator, settings }) => {
+    await waitFor('the first 401', () => (emulator.stats().connectionsRejected['401'] ?? 0) === 1);
+    await waitFor('the auth condition', async () => authObservation(await readStreamState(settings.paths.state)).open);
+    await waitFor('the 15-minute backoff', () => clock.pendingSleeps.includes(15 * MIN));
+    const tokenFile = settings.x_api.bearer_token_file;
+    await writeFile(`${tokenFile}.new`, 'the-accepted-token\n', { mode: 0o600 });
+    await rename(`${tokenFile}.new`, tokenFile);
+    await clock.advance(TOKEN_FILE_POLL_MS);
+    await waitFor('the reconnect with the fixed token', () => emulator.stats().connectionsAccepted === 1);
+    assert.equal(emulator.stats().connectionsRejected['401'], 1);
+    await clock.advance(5_000); // the state persister's regular rewrite
+    await waitFor('the auth condition cleared', async () => !authObservation(await readStreamState(settings.paths.state)).open);
   }, clock);
 });
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/index.js';
 import { LockBusyError } from '../platform/lock-file.js';
-import { SecretFileModeError } from '../platform/secret-file.js';
+import { SecretFileError } from '../platform/secret-file.js';
 import { RootRefusedError, UsageError } from './command.js';
 
 /** What main() prints on stderr for an error, and the exit code (DESIGN 10). */
@@ -65,7 +65,7 @@ function isParseArgsError(err: unknown): boolean {
 
 /** The exit code and stderr text for an error; `invocation` is what ran, e.g. "sampled-stream hourly". */
 export function failureReport(err: unknown, invocation: string, debug: boolean): FailureReport {
-  if (err instanceof ConfigError || err instanceof SecretFileModeError || err instanceof RootRefusedError) {
+  if (err instanceof ConfigError || err instanceof SecretFileError || err instanceof RootRefusedError) {
     return { code: 2, text: `${err.message}\n` };
   }
   if (err instanceof LockBusyError) return { code: 1, text: `${invocation}: ${err.message}\n` };

@@ -63,7 +63,14 @@ const cases: Array<{ name: string; doc: unknown; use?: Parameters<typeof parseSe
     doc: { ...base, email: { disk_free_alert_gb: 5 } },
     expected: [/^email\.disk_free_alert_gb: has moved to alerts\.min_free_gb: rename it there/],
   },
-  { name: 'missing section', doc: { server: 'server1', x_api: base.x_api }, expected: [/^paths: is missing: add it/] },
+  {
+    name: 'missing section',
+    doc: { server: 'server1', x_api: base.x_api },
+    expected: [/^paths: is missing: add the section "paths": \{ \.\.\. \} \(server_settings\.example\.json shows/],
+  },
+  { name: 'a file holding an array', doc: [base], expected: [/^\(file\): must hold one JSON object .*, but it holds an array: server_settings\.example\.json/] },
+  { name: 'a file holding null', doc: null, expected: [/^\(file\): must hold one JSON object .*, but it holds null/] },
+  { name: 'a section that is an array', doc: { ...base, paths: [] }, expected: [/^paths: must be a section, a JSON object \{ \.\.\. \}, but it is an array/] },
   {
     name: 'wrong types are all reported at once',
     doc: { ...base, server: 'server3', hourly: { xz_preset: 12, lateness_min: '5' } },
@@ -102,6 +109,12 @@ test('loadSettings() names the file and the fix for unreadable or invalid JSON',
   await assert.rejects(loadSettings(join(dir, 'missing.json')), /pass --config <file> or set SAMPLED_STREAM_CONFIG/);
   await writeFile(join(dir, 'bad.json'), '{ "server": ');
   await assert.rejects(loadSettings(join(dir, 'bad.json')), /is not valid JSON/);
+});
+
+test('loadSettings() accepts a file saved with a UTF-8 byte order mark', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'bom.json'), `\uFEFF${JSON.stringify(base)}`);
+  assert.equal((await loadSettings(join(dir, 'bom.json'))).paths.spool, base.paths.spool);
 });
 
 test('assertSecretFiles() refuses a token file readable by group or others', async () => {

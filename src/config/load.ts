@@ -77,6 +77,7 @@ function problemsFromZod(doc: unknown, issues: readonly z.core.$ZodIssue[]): Set
       });
     }
     const actual = valueAt(doc, issue.path);
+    if (issue.code === 'invalid_type' && issue.expected === 'object') return [sectionProblem(issue.path, actual)];
     return [
       {
         key: keyOf(issue.path),
@@ -87,6 +88,30 @@ function problemsFromZod(doc: unknown, issues: readonly z.core.$ZodIssue[]): Set
       },
     ];
   });
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : `a ${typeof value}`;
+}
+
+/** A section (or the whole file) that is absent or not a JSON object, in words an operator can act on. */
+function sectionProblem(path: readonly PropertyKey[], actual: unknown): SettingsProblem {
+  const example = 'server_settings.example.json shows every section and key';
+  if (path.length === 0) {
+    return {
+      key: '(file)',
+      message: `must hold one JSON object { "server": ..., "paths": { ... }, ... }, but it holds ${kindOf(actual)}: ${example}`,
+    };
+  }
+  const key = keyOf(path);
+  return {
+    key,
+    message:
+      actual === undefined
+        ? `is missing: add the section "${key}": { ... } (${example})`
+        : `must be a section, a JSON object { ... }, but it is ${kindOf(actual)}: ${example}`,
+  };
 }
 
 /** Whole-hour offsets only: labels are hours (DESIGN 3.3). */
@@ -192,7 +217,8 @@ export async function loadSettings(file: string, use: SettingsUse = 'any'): Prom
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    // Windows editors save UTF-8 with a byte order mark; JSON.parse refuses it, so it is dropped.
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new ConfigError(file, [{ key: '(file)', message: `is not valid JSON: ${(err as Error).message}` }]);
   }

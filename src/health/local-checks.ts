@@ -1,7 +1,7 @@
 import { access, constants, stat, statfs } from 'node:fs/promises';
 import type { Settings } from '../config/index.js';
 import { secretFilesFor } from '../config/index.js';
-import { assertSecretFileMode } from '../platform/secret-file.js';
+import { assertSecretFileMode, SecretFileModeError } from '../platform/secret-file.js';
 import { fail, pass, warn, type CheckResult } from './check-result.js';
 
 const GIB = 1024 ** 3;
@@ -39,7 +39,11 @@ export async function checkSecretFiles(settings: Settings): Promise<CheckResult[
         await access(path, constants.R_OK);
         return pass(key, `${path} readable by this user only`);
       } catch (err) {
-        return fail(key, (err as Error).message, `create ${path} (owned by the service user) and run chmod 600 ${path}`);
+        const fix =
+          err instanceof SecretFileModeError
+            ? `run chmod 600 ${path}`
+            : `make '${key}' name a regular file owned by the service user, mode 600`;
+        return fail(key, (err as Error).message, fix);
       }
     }),
   );

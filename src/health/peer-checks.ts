@@ -38,9 +38,11 @@ async function tryBearerToken(settings: Settings): Promise<CheckResult | string>
         ? 'check x_api.base_url, DNS and the firewall'
         : failure.kind === 'server'
           ? 'retry later; if it persists, check the X API status page'
-          : failure.kind === 'unauthorized' || failure.kind === 'token-file'
-            ? 'put a valid app bearer token in x_api.bearer_token_file (chmod 600)'
-            : (failure.hint ?? 'put a valid app bearer token (with access to this stream) in x_api.bearer_token_file');
+          : failure.kind === 'token-file'
+            ? 'write the app bearer token, alone on one line, into the regular file x_api.bearer_token_file names (mode 600)'
+            : failure.kind === 'unauthorized'
+              ? 'put a valid app bearer token in x_api.bearer_token_file (chmod 600)'
+              : (failure.hint ?? 'put a valid app bearer token (with access to this stream) in x_api.bearer_token_file');
     return fail(name, failure.message, fix);
   }
 }

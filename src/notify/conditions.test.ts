@@ -88,6 +88,12 @@ test('authObservation() opens when the X API rejected the token', (t) =>
         open: true,
         detail: /rejected the bearer token with HTTP 401: Unauthorized .*x_api\.bearer_token_file/,
       },
+      {
+        name: 'token file unusable',
+        input: stream({ auth: { state: 'rejected', detail: "Cannot use 'x_api.bearer_token_file' (/etc/t): the file is empty", at: ago(1) } }),
+        open: true,
+        detail: /^the stream daemon cannot use its bearer token: Cannot use 'x_api\.bearer_token_file' \(\/etc\/t\): the file is empty \(at /,
+      },
     ],
     authObservation,
   ));

@@ -61,6 +61,10 @@ export function silenceObservation(stream: StreamState | null, nowMs: number, si
 export function authObservation(stream: StreamState | null): Observation {
   const auth = stream?.auth;
   if (auth?.state !== 'rejected') return { condition: 'auth', open: false, detail: 'bearer token accepted' };
+  if (auth.status === undefined && auth.detail !== undefined) {
+    // No HTTP status: the daemon could not even send a token (the file is missing, empty or malformed).
+    return { condition: 'auth', open: true, detail: `the stream daemon cannot use its bearer token: ${auth.detail} (at ${auth.at ?? 'unknown time'})` };
+  }
   const status = auth.status === undefined ? '' : ` with HTTP ${auth.status}`;
   const detail = auth.detail === undefined ? '' : `: ${auth.detail}`;
   return {

@@ -1,6 +1,6 @@
 import type { Settings } from '../config/index.js';
 import type { Clock } from '../platform/clock.js';
-import { readSecretFile } from '../platform/secret-file.js';
+import { readTokenFile } from '../platform/secret-file.js';
 import { FolderCache } from './folder-cache.js';
 import { WaterButler } from './waterbutler.js';
 
@@ -18,7 +18,7 @@ export async function openOsfConnection(settings: Settings, clock: Clock): Promi
   const { project_id: projectId, token_file: tokenFile, base_url: baseUrl } = settings.osf;
   if (!projectId) throw new Error("Cannot use OSF: 'osf.project_id' is not set: add the project's ID to the settings");
   if (!tokenFile) throw new Error("Cannot use OSF: 'osf.token_file' is not set: add the path of the token file");
-  const token = await readSecretFile('osf.token_file', tokenFile);
+  const token = await readTokenFile('osf.token_file', tokenFile);
   return {
     client: new WaterButler({ baseUrl, projectId, token, clock }),
     folders: await FolderCache.load(settings.paths.state, baseUrl, projectId),

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../platform/clock.js';
+import { SECOND_MS } from '../platform/time.js';
+import { SecretFileError, secretFileVersion } from '../platform/secret-file.js';
 import { ReconnectPolicy } from './backoff.js';
 import { classifyFailure, type FailureClass } from './classify.js';
 import { openStream, type StreamEndpoint } from './connection.js';
-import { StreamHttpError } from './stream-errors.js';
+import { StreamHttpError, StreamSetupError } from './stream-errors.js';
 import { readStreamBody, type StreamBodyDeps } from './stream-body.js';
 import type { StreamStatus } from './stream-status.js';
 import { watchForStall } from './watchdog.js';
@@ -33,6 +35,12 @@ function resetAtOf(err: unknown): number | null {
   return Number.isFinite(reset) && reset > 0 ? reset * 1000 : null;
 }
 
+/**
+ * While a refused token waits out its 15-minute retry, the token file is looked at this often: a fixed
+ * rotation reconnects within seconds (issue 15.3). fs.watch misses atomic renames, so this is a stat.
+ */
+export const TOKEN_FILE_POLL_MS = 5 * SECOND_MS;
+
 const FAILURE_MESSAGES: Partial<Record<FailureClass, string>> = {
   config: 'the API refused the stream: fix the token or settings (retrying every 15 min)',
   'usage-cap': 'the API usage cap is reached (retrying every 15 min)',
@@ -54,6 +62,7 @@ export async function runConnectionLoop(deps: ConnectionLoopDeps, signal: AbortS
       if (!(await pause(clock, budgetWaitMs, signal))) break;
     }
     policy.recordAttempt(clock.now());
+    const tokenVersion = await secretFileVersion(deps.endpoint.tokenFile);
     const outcome = await runConnection(deps, signal);
     if (outcome.kind === 'fatal') throw outcome.err;
     if (outcome.kind === 'stopped') break;
@@ -69,9 +78,28 @@ export async function runConnectionLoop(deps: ConnectionLoopDeps, signal: AbortS
     const message = FAILURE_MESSAGES[cls];
     if (message) log.error(fields, message);
     else log.warn(fields, 'reconnecting');
-    if (!(await pause(clock, delayMs, signal))) break;
+    if (cls === 'config') await pauseUntilTokenChanges(deps, delayMs, tokenVersion, signal);
+    else await pause(clock, delayMs, signal);
   }
   status.connectionDown(connection, 'stopped', clock.now());
+}
+
+/** Waits `ms` as pause() does, cut short when the token file differs from `tokenVersion` (the one refused). */
+async function pauseUntilTokenChanges(deps: ConnectionLoopDeps, ms: number, tokenVersion: string, signal: AbortSignal): Promise<void> {
+  const { clock, log, endpoint } = deps;
+  const changed = new AbortController();
+  const waiting = AbortSignal.any([signal, changed.signal]);
+  const watcher = (async () => {
+    while (await pause(clock, TOKEN_FILE_POLL_MS, waiting)) {
+      if ((await secretFileVersion(endpoint.tokenFile)) !== tokenVersion) {
+        log.info('the token file changed: reconnecting now');
+        changed.abort();
+      }
+    }
+  })();
+  await pause(clock, ms, waiting);
+  changed.abort();
+  await watcher;
 }
 
 async function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
@@ -84,6 +112,7 @@ async function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<boo
 }
 
 function recordRefusal(status: StreamStatus, cls: FailureClass, err: Error, atMs: number): void {
+  if (err instanceof StreamSetupError && err.cause instanceof SecretFileError) status.recordTokenUnusable(err.cause.message, atMs);
   if (!(err instanceof StreamHttpError)) return;
   if (cls === 'usage-cap') status.recordUsageCap(atMs);
   else if (cls === 'config') status.recordAuthRejected(err.status, err.apiMessage, atMs);

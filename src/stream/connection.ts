@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Settings } from '../config/index.js';
-import { readSecretFile } from '../platform/secret-file.js';
+import { readTokenFile } from '../platform/secret-file.js';
 import { fieldsQuery } from '../xapi/fields.js';
 import { apiMessageOf } from './classify.js';
 import { StreamHttpError, StreamSetupError } from './stream-errors.js';
@@ -35,7 +35,7 @@ export function streamUrl(xApi: Settings['x_api'], partition: number | null): UR
 
 async function readToken(tokenFile: string): Promise<string> {
   try {
-    return await readSecretFile('x_api.bearer_token_file', tokenFile);
+    return await readTokenFile('x_api.bearer_token_file', tokenFile);
   } catch (err) {
     throw new StreamSetupError(`Cannot connect without a bearer token: ${(err as Error).message}`, { cause: err });
   }

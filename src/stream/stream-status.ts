@@ -121,6 +121,11 @@ export class StreamStatus {
     this.#auth = { state: 'rejected', status, detail, at: iso(atMs) };
   }
 
+  /** The token file cannot be used (missing, empty, malformed): no connection can be tried, an auth alert. */
+  recordTokenUnusable(detail: string, atMs: number): void {
+    this.#auth = { state: 'rejected', detail, at: iso(atMs) };
+  }
+
   /** The API reported a usage cap. */
   recordUsageCap(atMs: number): void {
     this.#usageCappedAt = iso(atMs);

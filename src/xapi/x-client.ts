@@ -1,8 +1,7 @@
-import { stat } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { TwitterApi, type ApiV2Includes, type InlineErrorV2, type TweetV2 } from 'twitter-api-v2';
-import { readSecretFile } from '../platform/secret-file.js';
+import { readTokenFile } from '../platform/secret-file.js';
 import { rateLimitWindow, toXApiError, XApiError, type RateLimitWindow } from './x-api-error.js';
 
 /** `GET /2/tweets` takes 1 to 100 IDs (reference A.3, openapi `ids`). */
@@ -45,22 +44,12 @@ export interface XClient {
   close(): void;
 }
 
-/** Reads the bearer token, with a one-line error for a missing, empty, folder or too-open file. */
+/** Reads the bearer token, with a one-line error for a missing, empty, folder, too-open or malformed file. */
 export async function readBearerToken(tokenFile: string, tokenKey = 'x_api.bearer_token_file'): Promise<string> {
   try {
-    if ((await stat(tokenFile)).isDirectory()) {
-      throw new Error(`Cannot use '${tokenKey}' (${tokenFile}): it is a folder, not a file holding the bearer token`);
-    }
-    return await readSecretFile(tokenKey, tokenFile);
+    return await readTokenFile(tokenKey, tokenFile);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const message =
-      code === 'ENOENT'
-        ? `Cannot use '${tokenKey}' (${tokenFile}): the file does not exist`
-        : code
-          ? `Cannot use '${tokenKey}' (${tokenFile}): ${code}`
-          : (err as Error).message;
-    throw new XApiError('token-file', 0, message, null, `put the app bearer token in ${tokenFile} (owned by you, chmod 600)`);
+    throw new XApiError('token-file', 0, (err as Error).message, null, `put the app bearer token in ${tokenFile} (owned by you, chmod 600)`);
   }
 }
 

@@ -3,7 +3,7 @@ import { loadSettings, timeZoneProblem, type Settings } from '../../config/index
 import { parseHourKey } from '../../contracts/index.js';
 import { barProgress, downloadHours, DownloadError, formatSummary, lineProgress } from '../../download/index.js';
 import { systemClock } from '../../platform/clock.js';
-import { readSecretFile } from '../../platform/secret-file.js';
+import { readTokenFile } from '../../platform/secret-file.js';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.js';
 
 const DEFAULT_BASE_URL = 'https://files.osf.io';
@@ -79,7 +79,7 @@ export const downloadCommand: Command = {
     const tokenOption = stringOption(ctx.values, 'osf-token-file');
     const tokenFile = tokenOption ?? settings?.osf.token_file ?? null;
     const tokenKey = tokenOption === undefined ? 'osf.token_file' : '--osf-token-file';
-    const token = tokenFile === null ? null : await readSecretFile(tokenKey, tokenFile);
+    const token = tokenFile === null ? null : await readTokenFile(tokenKey, tokenFile);
     const baseUrl = stringOption(ctx.values, 'osf-base-url') ?? settings?.osf.base_url ?? DEFAULT_BASE_URL;
     const progress = isTerminal(ctx.stderr) ? barProgress(ctx.stderr, systemClock) : lineProgress(ctx.stderr);
     try {

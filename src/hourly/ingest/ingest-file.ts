@@ -239,6 +239,8 @@ async function routeLines(
     }
     if (parsed !== null && 'reason' in parsed) {
       kept.rejected.push(rejectedRecord(file.relativePath, counts.lines, parsed.reason, line));
+      // The raw archive keeps every line the spool had, rejected ones included (DESIGN 3.3).
+      if (deps.keepOther) kept.other.push(Buffer.from(line), NEWLINE);
       continue;
     }
     if (parsed === null) {
