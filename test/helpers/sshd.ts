@@ -37,6 +37,12 @@ export interface TestSshd {
 export interface TestSshdOptions {
   /** @default ['ed25519'] */
   hostKeyTypes?: HostKeyType[];
+  /**
+   * Jail the SFTP login in this folder, as the README's sshd block does (ChrootDirectory + internal-sftp only).
+   * sshd chroots only when started as root, and wants the folder and every parent root-owned and not writable
+   * by group or others (so not under /tmp).
+   */
+  chrootDirectory?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -80,7 +86,10 @@ async function stopProcess(child: ChildProcess): Promise<void> {
  * generated client key as the only authorized key, `internal-sftp`, no passwords and no PAM.
  */
 export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd> {
-  const { hostKeyTypes = ['ed25519'] } = options;
+  const { hostKeyTypes = ['ed25519'], chrootDirectory } = options;
+  if (chrootDirectory !== undefined && process.getuid?.() !== 0) {
+    throw new Error('Cannot start the chrooted test SSH server: sshd chroots only when started as root; run npm test as root');
+  }
   try {
     await access(SSHD);
   } catch {
@@ -117,6 +126,7 @@ export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd
       'StrictModes no',
       'UsePAM no',
       'Subsystem sftp internal-sftp',
+      ...(chrootDirectory === undefined ? [] : [`ChrootDirectory ${chrootDirectory}`, 'ForceCommand internal-sftp']),
       `PidFile ${join(dir, 'sshd.pid')}`,
       'LogLevel ERROR',
     ];
