@@ -1,6 +1,6 @@
 // `npm run bench [-- --scale N]`: every benchmark of DESIGN 13 and issue 13, one after another (so none
 // measures beside another), then one table of figure, baseline and target, also written as
-// bench/results/<UTC date>.json so that figures can be compared over time. Asserts nothing.
+// bench/results/<UTC date>[-scaleN].json so that figures can be compared over time. Asserts nothing.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -59,7 +59,9 @@ try {
     load_before: loadBefore,
     load_after: loadavg(),
   };
-  const resultsFile = join(REPO, 'bench', 'results', `${startedAt.toISOString().slice(0, 10)}.json`);
+  // One file per day and scale, so the 1% and the 10% figures of a day are both kept.
+  const scaleSuffix = values.scale === '1' ? '' : `-scale${values.scale}`;
+  const resultsFile = join(REPO, 'bench', 'results', `${startedAt.toISOString().slice(0, 10)}${scaleSuffix}.json`);
   await writeJsonAtomic(resultsFile, { started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), scale: Number(values.scale), machine, runs, figures });
   process.stdout.write(`\n== bench: all figures (${machine.cores} x ${machine.cpu}, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${machine.load_after.map((l) => l.toFixed(2)).join(' ')} after)\n`);
   process.stdout.write(formatTable(figures));
