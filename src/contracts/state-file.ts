@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { writeJsonAtomic } from '../platform/atomic-write.js';
 import { isNotFound } from '../platform/fs-errors.js';
 import { moveFile } from '../platform/move-file.js';
-import { readTextIfExists } from '../platform/read-text-if-exists.js';
+import { readTextIfExists } from '../platform/optional-files.js';
 
 /**
  * Versioned JSON state files passed between processes and servers (DESIGN 3.2). Every file carries

@@ -5,7 +5,7 @@ import { wallClock } from '../contracts/index.js';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import type { Logger } from '../platform/logger.js';
 import { readOutboxStatus } from '../osf/index.js';
-import { readTextIfExists } from '../platform/read-text-if-exists.js';
+import { readTextIfExists } from '../platform/optional-files.js';
 import { renderDailyReport, type DayReportInput } from './daily-report.js';
 import { composeMime, type Mailer, type SendResult } from './mailer.js';
 import { DAY_MS } from '../platform/time.js';

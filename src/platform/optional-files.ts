@@ -2,36 +2,35 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { isNotFound } from './fs-errors.js';
-import { readTextIfExists } from './read-text-if-exists.js';
 
-/** The names in `dir`, or none when it does not exist. */
-export async function namesIn(dir: string): Promise<string[]> {
+/** `read()`'s result, or `missing` when the file or folder does not exist; any other error is thrown. */
+async function unlessMissing<T, M>(read: () => Promise<T>, missing: M): Promise<T | M> {
   try {
-    return await readdir(dir);
+    return await read();
   } catch (err) {
-    if (isNotFound(err)) return [];
+    if (isNotFound(err)) return missing;
     throw err;
   }
+}
+
+/** The names in `dir`, or none when it does not exist. */
+export function namesIn(dir: string): Promise<string[]> {
+  return unlessMissing(() => readdir(dir), []);
 }
 
 /** The entries of `dir` with their types, or none when it does not exist. */
-export async function entriesIn(dir: string): Promise<Dirent[]> {
-  try {
-    return await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if (isNotFound(err)) return [];
-    throw err;
-  }
+export function entriesIn(dir: string): Promise<Dirent[]> {
+  return unlessMissing(() => readdir(dir, { withFileTypes: true }), []);
 }
 
 /** A file's bytes, or null when it does not exist. */
-export async function readBytesIfExists(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+export function readBytesIfExists(path: string): Promise<Buffer | null> {
+  return unlessMissing(() => readFile(path), null);
+}
+
+/** A UTF-8 file's text, or null when it does not exist; any other error (permissions, I/O) is thrown. */
+export function readTextIfExists(path: string): Promise<string | null> {
+  return unlessMissing(() => readFile(path, 'utf8'), null);
 }
 
 /** A JSON file's value, or null when it does not exist. */

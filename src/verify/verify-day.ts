@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseSha256Sums } from '../contracts/index.js';
 import { fileSha256 } from '../platform/file-sha256.js';
-import { readTextIfExists } from '../platform/read-text-if-exists.js';
+import { readTextIfExists } from '../platform/optional-files.js';
 import { xzTest } from './xz-test.js';
 
 /** One problem `verify` found; `file` is null for the day folder as a whole. */

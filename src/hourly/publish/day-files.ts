@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileSha256 } from '../../platform/file-sha256.js';
-import { readTextIfExists } from '../../platform/read-text-if-exists.js';
+import { readTextIfExists } from '../../platform/optional-files.js';
 import { formatSha256Sums, parseSha256Sums, upsertReportLine, type ReportLine } from '../../contracts/index.js';
 import { prepareFile, type PreparedFile } from './prepared-file.js';
 
