@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { fixedClock } from '../../platform/clock.js';
-import { silentLogger } from '../../platform/logger.js';
+import { createLogger, silentLogger } from '../../platform/logger.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
 import { testSettings } from '../../../test/helpers/settings.js';
 import { snowflakeId, tweetLine, writeSpoolFile, writeSyncStateJson } from '../../../test/helpers/spool-writer.js';
@@ -244,9 +245,15 @@ describe('ingestSpool()', () => {
     assert.equal(await readFile(join(staging, 'late', '2026-11-20T10', 'server1.jsonl'), 'utf8'), `${old}\n`);
     assert.deepEqual((await readIngestAlerts(state)).events.map((e) => [e.kind, e.hour, e.lines]), [['late-arrival', '2026-11-20T10', 1]]);
     assert.deepEqual((await readdir(join(staging, 'ingested', 'server1', '2026-11-22', '11'))).sort(), ['2026-11-22T11-30Z.jsonl', '2026-11-22T11-30Z.jsonl~1']);
-    // keep_spool_h = 1: an hour and a half later the kept files are pruned.
-    await ingestSpool({ settings, clock: fixedClock(Date.parse('2026-11-22T13:00:00Z')), log: silentLogger() });
+    // keep_spool_h = 1: an hour and a half later the kept files are pruned, and the prune is logged.
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk, _encoding, done) => { lines.push(String(chunk)); done(); } });
+    await ingestSpool({ settings, clock: fixedClock(Date.parse('2026-11-22T13:00:00Z')), log: createLogger({ level: 'info', destination }) });
     assert.deepEqual(await readdir(join(staging, 'ingested')), []);
+    const pruned = lines.map((line) => JSON.parse(line)).find((entry) => entry.folder === 'ingested');
+    assert.equal(pruned?.count, 2);
+    assert.ok(pruned.bytes > 0);
+    assert.match(pruned.msg, /^retention pruned 2 entries \(\d+ bytes\) from ingested\/$/);
   });
 
   it('ingestSpool() retires a backlog in batches and records every received minute', async () => {

@@ -210,7 +210,8 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     log.warn({ kind: alert.kind, file: alert.path }, alert.detail);
   }
   await pruneEmptyFolders(spool, scan.folders, clock.now());
-  await pruneIngested(staging, settings.hourly.keep_spool_h, clock.now());
+  const { count, bytes } = await pruneIngested(staging, settings.hourly.keep_spool_h, clock.now());
+  if (count > 0) log.info({ folder: 'ingested', count, bytes }, `retention pruned ${count} entries (${bytes} bytes) from ingested/`);
   if (result.files > 0 || result.quarantined > 0) {
     const { stagedHours, ...counts } = result;
     log.info({ ...counts, hours: [...stagedHours].sort() }, 'spool ingested');
@@ -318,8 +319,9 @@ async function pruneEmptyFolders(spool: string, folders: readonly string[], nowM
   }
 }
 
-async function pruneIngested(staging: string, keepHours: number, nowMs: number): Promise<void> {
-  const root = ingestedDir(staging);
+/** Deletes kept spool files older than `keep_spool_h` (by their minute); returns how many and their bytes. */
+async function pruneIngested(staging: string, keepHours: number, nowMs: number): Promise<{ count: number; bytes: number }> {
+  const pruned = { count: 0, bytes: 0 };
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await entriesIn(dir)) {
       const path = join(dir, entry.name);
@@ -329,8 +331,13 @@ async function pruneIngested(staging: string, keepHours: number, nowMs: number):
         continue;
       }
       const parsed = parseSpoolName(entry.name.replace(/~\d+$/, ''));
-      if (parsed !== null && nowMs - parsed.minuteStartMs >= keepHours * HOUR_MS) await rm(path, { force: true });
+      if (parsed === null || nowMs - parsed.minuteStartMs < keepHours * HOUR_MS) continue;
+      const info = await stat(path).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
+      await rm(path, { force: true });
+      pruned.count++;
+      pruned.bytes += info?.size ?? 0;
     }
   };
-  await walk(root);
+  await walk(ingestedDir(staging));
+  return pruned;
 }
