@@ -1,4 +1,5 @@
-import { access, constants, stat, statfs } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
+import { freeBytesAt } from '../platform/free-space.js';
 import type { Settings } from '../config/index.js';
 import { secretFilesFor } from '../config/index.js';
 import { assertSecretFileMode, SecretFileModeError } from '../platform/secret-file.js';
@@ -20,8 +21,7 @@ export async function checkFolders(settings: Settings): Promise<CheckResult[]> {
           ? fail(name, `${dir} does not exist`, `mkdir -p ${dir} && chown sampled-stream: ${dir}`)
           : fail(name, `${dir} is not writable by this user (${code})`, `chown sampled-stream: ${dir}, and run check as the service user`);
       }
-      const fs = await statfs(dir);
-      const freeGb = (fs.bavail * fs.bsize) / GIB;
+      const freeGb = (await freeBytesAt(dir)) / GIB;
       const detail = `${dir} writable, ${freeGb.toFixed(1)} GB free`;
       return freeGb < settings.alerts.min_free_gb
         ? warn(name, detail, `free space below alerts.min_free_gb (${settings.alerts.min_free_gb} GB)`)

@@ -1,4 +1,4 @@
-import { statfs } from 'node:fs/promises';
+import { freeBytesAt } from '../platform/free-space.js';
 import type { Settings } from '../config/index.js';
 import { listManifestHours, readManifest } from '../contracts/index.js';
 import { readOutboxStatus } from '../osf/index.js';
@@ -148,8 +148,7 @@ export async function collectStatus(settings: Settings, nowMs: number): Promise<
   const disk = await Promise.all(
     Object.entries(settings.paths).map(async ([key, path]) =>
       attempt(`free space of ${path}`, async () => {
-        const fs = await statfs(path);
-        return { key: `paths.${key}`, path, freeGb: (fs.bavail * fs.bsize) / GIB };
+        return { key: `paths.${key}`, path, freeGb: (await freeBytesAt(path)) / GIB };
       }, { key: `paths.${key}`, path, freeGb: Number.NaN }),
     ),
   );

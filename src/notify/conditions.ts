@@ -1,6 +1,7 @@
 import type { StreamState } from '../contracts/index.js';
 import type { SyncState } from '../contracts/index.js';
 import { MINUTE_MS } from '../platform/time.js';
+import type { FolderSpace } from '../platform/free-space.js';
 
 /** The alert conditions `watch` evaluates (DESIGN 8). */
 export type ConditionName =
@@ -152,13 +153,6 @@ export function syncSilenceObservation(
   return { condition, open: false, detail: `server 2 synced at ${remote.updated_at}` };
 }
 
-/** Free space of one configured folder. */
-export interface FolderSpace {
-  /** Settings key, e.g. 'paths.spool'. */
-  key: string;
-  path: string;
-  freeBytes: number;
-}
 
 /** Low disk: any configured folder with less than `minFreeGb` free. */
 export function diskObservation(folders: readonly FolderSpace[], minFreeGb: number): Observation {

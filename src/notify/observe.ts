@@ -1,4 +1,4 @@
-import { statfs } from 'node:fs/promises';
+import { folderSpace } from '../platform/free-space.js';
 import type { Settings } from '../config/index.js';
 import { openAlerts, readOutboxStatus } from '../osf/index.js';
 import { readStreamState, type StreamState } from '../contracts/index.js';
@@ -15,7 +15,6 @@ import {
   syncSilenceObservation,
   usageCapObservation,
   type ConditionName,
-  type FolderSpace,
   type Observation,
 } from './conditions.js';
 
@@ -25,15 +24,6 @@ export interface ObserveDeps {
   nowMs: number;
   /** Clock skew against the X API in ms, null when unreachable (measureClockSkew in production). */
   measureSkew: () => Promise<number | null>;
-}
-
-async function folderSpace(settings: Settings): Promise<FolderSpace[]> {
-  return Promise.all(
-    Object.entries(settings.paths).map(async ([name, path]) => {
-      const stats = await statfs(path);
-      return { key: `paths.${name}`, path, freeBytes: stats.bavail * stats.bsize };
-    }),
-  );
 }
 
 type Check = [ConditionName, () => Promise<Observation | null>];
@@ -54,7 +44,7 @@ function checksFor(deps: ObserveDeps): Check[] {
     ['silence', async () => silenceObservation(await stream(), nowMs, email.silence_alert_min)],
     ['auth', withStream(authObservation)],
     ['usage-cap', withStream(usageCapObservation)],
-    ['disk-low', async () => diskObservation(await folderSpace(settings), settings.alerts.min_free_gb)],
+    ['disk-low', async () => diskObservation(await folderSpace(settings.paths), settings.alerts.min_free_gb)],
     ['clock-skew', async () => clockSkewObservation(await deps.measureSkew())],
   ];
   if (settings.server === 'server2') {

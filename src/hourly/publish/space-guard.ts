@@ -1,4 +1,4 @@
-import { statfs } from 'node:fs/promises';
+import { freeBytesAt } from '../../platform/free-space.js';
 import { hourStagingDir } from '../../contracts/staging-layout.js';
 import type { Settings } from '../../config/index.js';
 import { folderSize } from '../../platform/folder-size.js';
@@ -23,11 +23,6 @@ export interface SpaceShortage {
   neededBytes: number;
 }
 
-/** Free bytes on the filesystem holding `path` (for unprivileged users: `bavail`). */
-export async function freeBytesAt(path: string): Promise<number> {
-  const stats = await statfs(path);
-  return stats.bavail * stats.bsize;
-}
 
 /** The first of vault and staging without room for hour `hourKey`, or null when both have room. */
 export async function publishSpaceShortage(settings: Settings, hourKey: string): Promise<SpaceShortage | null> {
