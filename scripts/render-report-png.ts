@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     },
     rejectedLines: 0,
     skewedTweets: 0,
+    freeSpace: [],
     generatedAtMs: Date.parse('2026-11-22T02:00:04Z'),
   });
   const work = await mkdtemp(join(tmpdir(), 'render-report-'));

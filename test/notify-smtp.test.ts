@@ -61,6 +61,7 @@ function exampleReport() {
     uploads: null,
     rejectedLines: 0,
     skewedTweets: 0,
+    freeSpace: [],
     generatedAtMs: Date.parse('2026-11-22T02:00:00Z'),
   });
 }

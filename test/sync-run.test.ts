@@ -78,6 +78,8 @@ for (const kind of ['local', 'sftp'] as const) {
       const pushed = await readSyncState(env.target);
       assert.ok(pushed);
       assert.deepEqual(pushed, result.state);
+      // Server 2's free space travels with the state, for server 1's daily report.
+      assert.deepEqual(pushed.free_space?.map((f) => f.key).sort(), ['paths.spool', 'paths.staging', 'paths.state', 'paths.vault']);
       for (const [i, rel] of rels.entries()) {
         const remote = await readFile(join(env.target, rel));
         assert.ok(remote.equals(originals[i]!), `${rel} arrived intact`);

@@ -19,6 +19,11 @@ export interface SyncState {
   sent: Record<string, string>;
   /** When this state was last pushed to server 1 (ISO). */
   updated_at: string;
+  /**
+   * Free space of server 2's data folders when the state was made, for server 1's daily report. Optional: a
+   * state written before it existed is still version 1.
+   */
+  free_space?: Array<{ key: string; path: string; free_bytes: number }>;
   /** Only in server 2's local copy: the outcome of the latest run, pushed or not (for `watch` and `status`). */
   last_run?: { at: string; ok: boolean; error: string | null };
 }
@@ -47,6 +52,7 @@ const syncStateSchema = z.object({
   // A `sent` of any other shape would make every server 2 file ingest as unverified without a word.
   sent: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex')),
   updated_at: z.string(),
+  free_space: z.array(z.object({ key: z.string(), path: z.string(), free_bytes: z.number().min(0) })).optional(),
   last_run: z.object({ at: z.string(), ok: z.boolean(), error: z.string().nullable() }).optional(),
 }) satisfies z.ZodType<SyncState>;
 

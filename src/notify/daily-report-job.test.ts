@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IngestAlert } from '../contracts/index.js';
-import { linesOfHours, previousLabelDate, reportFilePath } from './daily-report-job.js';
+import { syncStatePath, type IngestAlert, type SyncState } from '../contracts/index.js';
+import { writeJsonAtomic } from '../platform/atomic-write.js';
+import { tempDir } from '../../test/helpers/tmp.js';
+import { testSettings } from '../../test/helpers/settings.js';
+import { linesOfHours, loadDayReportInput, previousLabelDate, reportFilePath } from './daily-report-job.js';
 
 test('previousLabelDate() is the day before today in the label zone', async (t) => {
   const cases: Array<[string, string, string]> = [
@@ -33,4 +36,25 @@ test('linesOfHours() sums the alerts of one kind of the given hours only', () =>
 
 test('reportFilePath() is <vault>/<date>/<date>_report.txt', () => {
   assert.equal(reportFilePath('/srv/vault', '2026-11-21'), '/srv/vault/2026-11-21/2026-11-21_report.txt');
+});
+
+test('loadDayReportInput() takes server 1\'s free space now and server 2\'s from its pushed sync state', async () => {
+  const { settings } = await testSettings(await tempDir());
+  const state: SyncState = {
+    format_version: 1,
+    server: 'server2',
+    complete_until: null,
+    gaps: [],
+    backlog: { files: 0, bytes: 0, oldest_minute: null },
+    sent: {},
+    free_space: [{ key: 'paths.spool', path: '/srv/spool', free_bytes: 42e9 }],
+    updated_at: '2026-11-21T23:59:00.000Z',
+  };
+  await writeJsonAtomic(syncStatePath(settings.paths.spool), state);
+  const input = await loadDayReportInput(settings, '2026-11-21', Date.parse('2026-11-22T02:00:00Z'));
+  const [own, remote] = input.freeSpace;
+  assert.equal(own?.server, 'server1');
+  assert.deepEqual(own?.folders.map((f) => f.key).sort(), ['paths.spool', 'paths.staging', 'paths.state', 'paths.vault']);
+  assert.ok(own!.folders.every((f) => f.freeBytes > 0));
+  assert.deepEqual(remote, { server: 'server2', measuredAt: '2026-11-21T23:59:00.000Z', folders: [{ key: 'paths.spool', path: '/srv/spool', freeBytes: 42e9 }] });
 });

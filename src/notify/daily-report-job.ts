@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
-import { hourKey, hoursOfLabelDay, readIngestAlerts, type IngestAlert } from '../contracts/index.js';
+import { hourKey, hoursOfLabelDay, readIngestAlerts, readSyncState, type IngestAlert } from '../contracts/index.js';
 import { wallClock } from '../contracts/index.js';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import type { Logger } from '../platform/logger.js';
 import { readOutboxStatus } from '../osf/index.js';
 import { readTextIfExists } from '../platform/optional-files.js';
-import { renderDailyReport, type DayReportInput } from './daily-report.js';
+import { renderDailyReport, type DayReportInput, type ServerSpace } from './daily-report.js';
+import { folderSpace } from '../platform/free-space.js';
 import { composeMime, type Mailer, type SendResult } from './mailer.js';
 import { DAY_MS } from '../platform/time.js';
 
@@ -33,6 +34,15 @@ export function linesOfHours(
     .reduce((sum, event) => sum + (event.lines ?? 0), 0);
 }
 
+/** Server 1's free space now and server 2's from its last pushed sync state (DESIGN 8, issue 12.2). */
+async function serverSpaces(settings: Settings): Promise<ServerSpace[]> {
+  const own: ServerSpace = { server: settings.server, measuredAt: null, folders: await folderSpace(settings.paths).catch(() => []) };
+  if (!settings.hourly.expect_server2) return [own];
+  const remote = await readSyncState(settings.paths.spool, 'server2').catch(() => null);
+  const folders = (remote?.free_space ?? []).map((f) => ({ key: f.key, path: f.path, freeBytes: f.free_bytes }));
+  return [own, { server: 'server2', measuredAt: remote?.updated_at ?? null, folders }];
+}
+
 /** Reads what the daily report of `date` shows: the vault's report file and the OSF outbox. */
 export async function loadDayReportInput(settings: Settings, date: string, nowMs: number): Promise<DayReportInput> {
   const timeZone = settings.hourly.output_timezone;
@@ -48,6 +58,7 @@ export async function loadDayReportInput(settings: Settings, date: string, nowMs
     uploads: settings.osf.enabled ? await readOutboxStatus(settings.paths.state) : null,
     rejectedLines: linesOfHours(alerts, 'rejected-lines', hourStarts),
     skewedTweets: linesOfHours(alerts, 'skewed-created-at', hourStarts),
+    freeSpace: await serverSpaces(settings),
     generatedAtMs: nowMs,
   };
 }

@@ -28,6 +28,7 @@ function input(overrides: Partial<DayReportInput> = {}): DayReportInput {
     },
     rejectedLines: 0,
     skewedTweets: 0,
+    freeSpace: [],
     generatedAtMs: Date.parse('2026-11-21T18:00:00Z'),
     ...overrides,
   };
@@ -105,4 +106,15 @@ test('renderDailyReport() shows the count of rejected lines in both parts', () =
   assert.match(some.html, /Rejected lines<\/div>.*234 malformed, invalid or over-long lines/);
   const skewed = renderDailyReport(input({ skewedTweets: 5 }));
   assert.match(skewed.text, /No line was rejected\. 5 tweets with created_at far from their receipt kept in <state>\/quarantine\/skewed\//);
+});
+
+test('renderDailyReport() shows each server\'s free space, server 2\'s as of its last sync state', () => {
+  assert.match(renderDailyReport(input()).text, /Free space:\nnot known\./);
+  const freeSpace = [
+    { server: 'server1', measuredAt: null, folders: [{ key: 'paths.spool', path: '/s', freeBytes: 12.34e9 }, { key: 'paths.vault', path: '/v', freeBytes: 500e9 }] },
+    { server: 'server2', measuredAt: '2026-11-21T17:59:00.000Z', folders: [] },
+  ];
+  const report = renderDailyReport(input({ freeSpace }));
+  assert.match(report.text, /Free space:\nserver1 \(now\): paths\.spool 12\.3 GB, paths\.vault 500\.0 GB\nserver2 \(at 2026-11-21T17:59:00\.000Z\): not reported/);
+  assert.match(report.html, /Free space<\/div><div[^>]*>server1 \(now\): paths\.spool 12\.3 GB/);
 });

@@ -3,6 +3,7 @@ import type { HourLabel } from '../contracts/index.js';
 import type { OutboxEntry } from '../osf/index.js';
 import { CHART_COLORS, renderChart } from './chart.js';
 import { dayCoverage, type DayCoverage, type HourCoverage } from './day-coverage.js';
+import type { FolderSpace } from '../platform/free-space.js';
 import { escapeHtml, formatCount } from './html-text.js';
 import { dailySubject, dayFindings, type DayFindings } from './subject.js';
 
@@ -23,6 +24,8 @@ export interface DayReportInput {
   uploads: { pending: readonly UploadEntry[]; failing: readonly UploadEntry[] } | null;
   /** Malformed, invalid or over-long lines received in the day's hours, kept under `<state>/quarantine/rejected/`. */
   rejectedLines: number;
+  /** Free space of each server's data folders: server 1's now, server 2's as its last sync state says. */
+  freeSpace: ReadonlyArray<ServerSpace>;
   /** Tweets received in the day's hours with created_at outside the window, kept under `<state>/quarantine/skewed/`. */
   skewedTweets: number;
   generatedAtMs: number;
@@ -188,6 +191,22 @@ function uploadLines(input: DayReportInput): string[] {
   ];
 }
 
+/** One server's free space in the daily report; `measuredAt` null = measured while making the report. */
+export interface ServerSpace {
+  server: string;
+  measuredAt: string | null;
+  folders: readonly FolderSpace[];
+}
+
+function freeSpaceLines(input: DayReportInput): string[] {
+  if (input.freeSpace.length === 0) return ['not known.'];
+  return input.freeSpace.map((space) => {
+    const when = space.measuredAt === null ? 'now' : `at ${space.measuredAt}`;
+    const folders = space.folders.map((f) => `${f.key} ${(f.freeBytes / 1e9).toFixed(1)} GB`).join(', ');
+    return `${space.server} (${when}): ${folders === '' ? 'not reported' : folders}`;
+  });
+}
+
 function rejectedLine(input: DayReportInput): string {
   const rejected =
     input.rejectedLines === 0
@@ -227,6 +246,7 @@ function renderHtml(input: DayReportInput, subject: string, coverage: DayCoverag
     section('Tweets per hour and coverage', renderChart(coverage.hours, input.expectServer2)) +
     section('Hours', hoursTable(coverage, totals)) +
     section('Uploads to OSF', uploads) +
+    section('Free space', plainLines(freeSpaceLines(input))) +
     section('Rejected lines', `<div style="${FONT};font-size:13px;color:#2d3748">${escapeHtml(rejectedLine(input))}</div>`) +
     `<tr><td style="padding:14px 20px;${FONT};font-size:11px;color:#a0aec0">Generated ${generated}. ` +
     `Gaps are label-zone clock times, end exclusive.</td></tr>` +
@@ -248,6 +268,9 @@ function renderText(input: DayReportInput, subject: string, findings: DayFinding
     ...uploadLines(input),
     '',
     `Rejected lines: ${rejectedLine(input)}`,
+    '',
+    'Free space:',
+    ...freeSpaceLines(input),
     '',
   ].join('\n');
 }

@@ -14,7 +14,7 @@ const PREVIOUS: SyncState = {
   sent: {},
   updated_at: '2026-11-22T06:51:00.000Z',
 };
-const base: SyncStateInput = { server: 'server2', nowMs: NOW, previous: PREVIOUS, stream: null, unsent: [], sent: {} };
+const base: SyncStateInput = { server: 'server2', nowMs: NOW, previous: PREVIOUS, stream: null, unsent: [], sent: {}, freeSpace: [] };
 const stream = { watermark: '2026-11-22T07:00:00.000Z', gaps: [] };
 const unsent = [
   { minuteStartMs: Date.parse('2026-11-22T06:55:00Z'), bytes: 100 },
@@ -38,6 +38,11 @@ describe('nextSyncState()', () => {
       assert.equal(nextSyncState({ ...base, ...c.input }).complete_until, c.completeUntil);
     });
   }
+
+  it('carries server 2\'s free space for server 1\'s daily report', () => {
+    const freeSpace = [{ key: 'paths.spool', path: '/var/lib/sampled-stream/spool', freeBytes: 12_345_678_901 }];
+    assert.deepEqual(nextSyncState({ ...base, freeSpace }).free_space, [{ key: 'paths.spool', path: '/var/lib/sampled-stream/spool', free_bytes: 12_345_678_901 }]);
+  });
 
   it('counts the backlog and names its oldest minute', () => {
     const state = nextSyncState({ ...base, stream, unsent });

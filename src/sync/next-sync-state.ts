@@ -1,5 +1,6 @@
 import type { StreamState } from '../contracts/index.js';
 import type { SyncState } from '../contracts/sync-state.js';
+import type { FolderSpace } from '../platform/free-space.js';
 
 /** Everything nextSyncState() decides from. */
 export interface SyncStateInput {
@@ -13,6 +14,8 @@ export interface SyncStateInput {
   unsent: ReadonlyArray<{ minuteStartMs: number; bytes: number }>;
   /** Kept copies sent in the last `keep_sent_h` -> sha256. */
   sent: Record<string, string>;
+  /** Free space of server 2's data folders, measured at the start of the run. */
+  freeSpace: readonly FolderSpace[];
 }
 
 /**
@@ -20,7 +23,7 @@ export interface SyncStateInput {
  * oldest unsent minute while a backlog remains, and left where it was when there is no stream state yet.
  */
 export function nextSyncState(input: SyncStateInput): SyncState {
-  const { server, nowMs, previous, stream, unsent, sent } = input;
+  const { server, nowMs, previous, stream, unsent, sent, freeSpace } = input;
   const oldest = unsent[0];
   let completeUntil = previous?.complete_until ?? null;
   if (stream !== null) {
@@ -38,6 +41,7 @@ export function nextSyncState(input: SyncStateInput): SyncState {
       oldest_minute: oldest === undefined ? null : new Date(oldest.minuteStartMs).toISOString(),
     },
     sent,
+    free_space: freeSpace.map((folder) => ({ key: folder.key, path: folder.path, free_bytes: folder.freeBytes })),
     updated_at: new Date(nowMs).toISOString(),
   };
 }

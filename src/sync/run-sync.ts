@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { folderSpace } from '../platform/free-space.js';
 import type { Settings } from '../config/index.js';
 import type { Clock } from '../platform/clock.js';
 import { acquireLock, LockBusyError } from '../platform/lock-file.js';
@@ -153,8 +154,10 @@ async function syncLocked(deps: SyncDeps, resendMs: number | undefined): Promise
   const inflight = await readInflightRecord(stateDir, repair);
   const sent = await sentHashes(stateDir, previous?.sent ?? {});
   const knownHashes = { ...sent, ...(inflight ? { [inflight.path]: inflight.sha256 } : {}) };
+  // A folder whose free space cannot be read is left out: the report is informative, the sync must go on.
+  const freeSpace = await folderSpace(settings.paths).catch(() => []);
   const stateNow = (unsent: SpoolFile[]) =>
-    nextSyncState({ server: settings.server, nowMs: clock.now(), previous, stream, unsent, sent });
+    nextSyncState({ server: settings.server, nowMs: clock.now(), previous, stream, unsent, sent, freeSpace });
   let delivered = 0;
   let transport: Transport | undefined;
   try {
