@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startXEmulator } from '../src/emulator/index.js';
 import { readStreamState } from '../src/contracts/index.js';
+import { STREAM_LOCK_FILE } from '../src/stream/daemon.js';
 import { tempDir } from './helpers/tmp.js';
 import { runCli } from './helpers/run-cli.js';
 import { testSettings } from './helpers/settings.js';
@@ -114,4 +115,24 @@ test('stream CLI refuses a missing or directory token file with one line naming 
   const folder = await runCli(['stream', '--config', configPath]);
   assert.equal(folder.code, 2, folder.err);
   assert.equal(folder.err, `Cannot use 'x_api.bearer_token_file' (${tokenFile}): it is a directory, not a file: point 'x_api.bearer_token_file' at the secret file itself\n`);
+});
+
+test('stream CLI takes over a stale stream.lock whose pid now belongs to another process, instead of a restart loop (issue 15.2)', async () => {
+  await withEmulator(async ({ settings, configPath }) => {
+    // A lock left by a daemon of an earlier boot: the pid is alive again, but as another process.
+    const other = spawn('sleep', ['30']);
+    await mkdir(settings.paths.state, { recursive: true });
+    await writeFile(join(settings.paths.state, STREAM_LOCK_FILE), `${JSON.stringify({ pid: other.pid, start: '1', boot: 'another-boot', nonce: 'x' })}\n`);
+    const daemon = spawnDaemon(configPath);
+    try {
+      await waitFor('an open minute with lines', () => partsWithLines(settings.paths.spool), 20_000);
+      assert.match(daemon.output(), /took over stale lock/);
+      daemon.child.kill('SIGTERM');
+      const [code] = await daemon.exit;
+      assert.equal(code, 0, daemon.output());
+    } finally {
+      killOnFailure(daemon)();
+      other.kill('SIGKILL');
+    }
+  });
 });

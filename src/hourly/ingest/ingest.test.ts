@@ -11,6 +11,7 @@ import { snowflakeId, tweetLine, writeSpoolFile, writeSyncStateJson } from '../.
 import { listChunks, loadCopyIndex } from '../staging/copy-index.js';
 import { readIngestAlerts } from '../../contracts/ingest-alerts.js';
 import { ingestSpool, isAwaitingSyncState, SYNC_STATE_WAIT_MS } from './ingest.js';
+import { MAX_LINE_BYTES, OVERLONG_HEAD_BYTES } from './line-splitter.js';
 import { minutesPath, rejectedLinesPath, skewedTweetsPath } from '../../contracts/staging-layout.js';
 import { writeManifest } from '../../contracts/hour-manifest.js';
 
@@ -94,6 +95,21 @@ describe('ingestSpool()', () => {
     await writeFile(join(spool, binaryFile), binary);
     await ingestSpool(deps);
     assert.equal((await records(binaryFile)).length, 2);
+  });
+
+  it('ingestSpool() rejects a line over 64 MB by its length and first bytes, and stages the tweets around it', async () => {
+    const { settings, deps } = await setup();
+    const { spool, state } = settings.paths;
+    const file = await writeSpoolFile(spool, 'server1', '2026-11-22T10:02:00Z', []);
+    const before = tweetAt('2026-11-22T10:02:00.000Z', 1);
+    const after = tweetAt('2026-11-22T10:02:01.000Z', 2);
+    const overlong = Buffer.alloc(MAX_LINE_BYTES + 1, 'y');
+    await writeFile(join(spool, file), Buffer.concat([Buffer.from(`${before}\n`), overlong, Buffer.from(`\n${after}\n`)]));
+    const result = await ingestSpool(deps);
+    assert.deepEqual({ tweets: result.tweets, malformed: result.malformed, rejected: result.rejected }, { tweets: 2, malformed: 1, rejected: 1 });
+    const [record] = (await readFile(rejectedLinesPath(state, file), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual([record?.line, record?.reason, record?.length], [2, 'line longer than 64 MB', MAX_LINE_BYTES + 1]);
+    assert.equal(String(record?.raw).length, OVERLONG_HEAD_BYTES, 'only its first bytes are kept');
   });
 
   it('ingestSpool() routes tweets by created_at hour, counts bad lines, records minutes and deletes the spool file', async () => {
