@@ -240,7 +240,8 @@ async function measure(command: string, args: readonly string[], stdoutPath?: st
     cpuSeconds: Number(match[2]) + Number(match[3]),
     treePeakMb: treePeakKb / 1024,
     peakRssMb: Number(match[4]) / 1024,
-    log: out,
+    // One-shot commands log to stderr (JSON when it is not a terminal), so the log is both streams.
+    log: out + err,
   };
 }
 
