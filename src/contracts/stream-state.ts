@@ -55,6 +55,8 @@ export interface StreamState {
   auth: { state: 'ok' | 'rejected' | 'unknown'; status?: number; detail?: string; at?: string };
   /** Usage cap reported by the API, if any. */
   usage_capped_at?: string | null;
+  /** Since when the spool's disk is full (the daemon drops received lines until space returns); null when not. */
+  spool_full_since?: string | null;
   /** Tweets received per minute of the last hour, keyed by the minute's ISO start time. */
   tweets_by_minute?: Record<string, number>;
 }
@@ -109,6 +111,7 @@ const streamStateSchema = z.object({
     at: z.string().optional(),
   }),
   usage_capped_at: z.string().nullable().optional(),
+  spool_full_since: z.string().nullable().optional(),
   tweets_by_minute: z.record(z.string(), count).optional(),
 }) satisfies z.ZodType<StreamState>;
 

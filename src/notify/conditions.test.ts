@@ -163,6 +163,14 @@ test('diskObservation() opens when any folder has less free space than the limit
     (folders) => diskObservation(folders, 10),
   ));
 
+test('diskObservation() opens at once when the stream daemon finds its spool disk full, whatever statfs says', () => {
+  const plenty = [{ key: 'paths.spool', path: '/s', freeBytes: 50e9 }];
+  const full = diskObservation(plenty, 10, '2026-11-22T10:00:05.000Z');
+  assert.equal(full.open, true);
+  assert.match(full.detail, /spool's disk is full since 2026-11-22T10:00:05\.000Z: the stream daemon drops received tweets/);
+  assert.equal(diskObservation(plenty, 10, null).open, false);
+});
+
 test('osfObservation() opens on any open OSF alert', (t) =>
   table(
     t,

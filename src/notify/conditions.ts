@@ -154,9 +154,19 @@ export function syncSilenceObservation(
 }
 
 
-/** Low disk: any configured folder with less than `minFreeGb` free. */
-export function diskObservation(folders: readonly FolderSpace[], minFreeGb: number): Observation {
+/**
+ * Low disk: any configured folder with less than `minFreeGb` free, or the stream daemon finding its spool's disk
+ * full (`spoolFullSince` from stream.json), which means received tweets are being dropped right now.
+ */
+export function diskObservation(folders: readonly FolderSpace[], minFreeGb: number, spoolFullSince: string | null = null): Observation {
   const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+  if (spoolFullSince !== null) {
+    return {
+      condition: 'disk-low',
+      open: true,
+      detail: `the spool's disk is full since ${spoolFullSince}: the stream daemon drops received tweets until space returns`,
+    };
+  }
   const low = folders.filter((f) => f.freeBytes < minFreeGb * 1e9);
   return {
     condition: 'disk-low',

@@ -44,7 +44,11 @@ function checksFor(deps: ObserveDeps): Check[] {
     ['silence', async () => silenceObservation(await stream(), nowMs, email.silence_alert_min)],
     ['auth', withStream(authObservation)],
     ['usage-cap', withStream(usageCapObservation)],
-    ['disk-low', async () => diskObservation(await folderSpace(settings.paths), settings.alerts.min_free_gb)],
+    [
+      'disk-low',
+      async () =>
+        diskObservation(await folderSpace(settings.paths), settings.alerts.min_free_gb, (await streamIfReadable())?.spool_full_since ?? null),
+    ],
     ['clock-skew', async () => clockSkewObservation(await deps.measureSkew())],
   ];
   if (settings.server === 'server2') {

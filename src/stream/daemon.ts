@@ -83,6 +83,10 @@ async function runLocked(deps: StreamDaemonDeps, halt: AbortController): Promise
     server,
     segments,
     onSegmentClaimed: () => persister.request(),
+    onSpoolFull: (full) => {
+      status.recordSpoolFull(full ? clock.now() : null);
+      persister.request();
+    },
     onFatal: fail,
   });
   const currentState = (): StreamState => {

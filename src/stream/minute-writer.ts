@@ -43,6 +43,8 @@ export interface MinuteWriterDeps {
   segments: SegmentRegistry;
   /** A new segment was claimed: stream.json should be written soon. */
   onSegmentClaimed: () => void;
+  /** The spool's disk became full (true) or has room again (false): stream.json tells `watch` at once. */
+  onSpoolFull?: (full: boolean) => void;
   /** Closing a file failed (disk full, I/O error): the daemon cannot go on. */
   onFatal: (err: Error) => void;
   /** Chunk buffer size: a socket chunk (at most 64 KiB) with its `__meta` members fits in one write. @default 131072 */
@@ -177,6 +179,7 @@ export class MinuteWriter {
       if (this.#droppedSinceFull === null) {
         this.#droppedSinceFull = { chunks: 0, bytes: 0 };
         this.#deps.log.error({ file: relative(this.#deps.spoolDir, file.path) }, 'disk full (ENOSPC): dropping received lines until space returns');
+        this.#deps.onSpoolFull?.(true);
       }
       this.#droppedSinceFull.chunks++;
       this.#droppedSinceFull.bytes += bytes.length;
@@ -186,6 +189,7 @@ export class MinuteWriter {
     if (this.#droppedSinceFull !== null) {
       this.#deps.log.warn(this.#droppedSinceFull, 'disk space back: writing again');
       this.#droppedSinceFull = null;
+      this.#deps.onSpoolFull?.(false);
     }
   }
 

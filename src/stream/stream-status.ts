@@ -43,6 +43,7 @@ export class StreamStatus {
   #watermarkMs: number;
   #auth: StreamState['auth'];
   #usageCappedAt: string | null;
+  #spoolFullSince: string | null;
   readonly #tweetsByMinute = new Map<number, number>();
 
   constructor(options: StreamStatusOptions) {
@@ -59,6 +60,8 @@ export class StreamStatus {
     this.#watermarkMs = previous ? Date.parse(previous.watermark) : 0;
     this.#auth = previous?.auth ?? { state: 'unknown' };
     this.#usageCappedAt = previous?.usage_capped_at ?? null;
+    // A restart cannot know whether the disk is still full: the next write says so again.
+    this.#spoolFullSince = null;
     for (const [minute, tweets] of Object.entries(previous?.tweets_by_minute ?? {})) {
       this.#tweetsByMinute.set(Date.parse(minute), tweets);
     }
@@ -126,6 +129,11 @@ export class StreamStatus {
     this.#auth = { state: 'rejected', detail, at: iso(atMs) };
   }
 
+  /** The spool's disk became full (`atMs`), or has room again (null). */
+  recordSpoolFull(atMs: number | null): void {
+    this.#spoolFullSince = atMs === null ? null : (this.#spoolFullSince ?? iso(atMs));
+  }
+
   /** The API reported a usage cap. */
   recordUsageCap(atMs: number): void {
     this.#usageCappedAt = iso(atMs);
@@ -166,6 +174,7 @@ export class StreamStatus {
       segments,
       auth: { ...this.#auth },
       usage_capped_at: this.#usageCappedAt,
+      spool_full_since: this.#spoolFullSince,
       tweets_by_minute: tweetsByMinute,
     };
   }
