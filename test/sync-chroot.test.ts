@@ -8,7 +8,7 @@ import { systemClock } from '../src/platform/clock.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { runSync } from '../src/sync/index.js';
 import { testSettings } from './helpers/settings.js';
-import { startSshd, writeSpoolFile, type TestSshd } from './helpers/sshd.js';
+import { sftpSyncSettings, startSshd, writeSpoolFile, type TestSshd } from './helpers/sshd.js';
 import { tempDir } from './helpers/tmp.js';
 
 // The README's sshd block jails server 2's account in server 1's spool: a stolen server 2 key reaches
@@ -31,18 +31,8 @@ describe('sync into a chrooted SFTP account (README, step 3)', () => {
   });
 
   it('delivers files and the sync state into the jail, and the account sees nothing outside it', async () => {
-    const { settings } = await testSettings(await tempDir(), {
-      server: 'server2',
-      sync: {
-        transport: 'sftp',
-        host: sshd.host,
-        port: sshd.port,
-        username: sshd.username,
-        private_key_file: sshd.clientKeyFile,
-        known_hosts_file: sshd.knownHostsFile,
-        remote_spool: '/',
-      },
-    });
+    // Inside the jail, `/` is server 1's spool.
+    const { settings } = await testSettings(await tempDir(), { server: 'server2', sync: sftpSyncSettings(sshd, '/') });
     const rel = await writeSpoolFile(settings.paths.spool, '2026-11-22T06:00:00Z', 50);
     const original = await readFile(join(settings.paths.spool, rel));
     const result = await runSync({ settings, clock: systemClock, log: silentLogger() });

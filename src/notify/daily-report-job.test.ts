@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { syncStatePath, type IngestAlert, type SyncState } from '../contracts/index.js';
-import { writeJsonAtomic } from '../platform/atomic-write.js';
+import type { IngestAlert } from '../contracts/index.js';
+import { writeSyncStateJson } from '../../test/helpers/spool-writer.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { testSettings } from '../../test/helpers/settings.js';
 import { linesOfHours, loadDayReportInput, previousLabelDate, reportFilePath } from './daily-report-job.js';
@@ -40,17 +40,10 @@ test('reportFilePath() is <vault>/<date>/<date>_report.txt', () => {
 
 test('loadDayReportInput() takes server 1\'s free space now and server 2\'s from its pushed sync state', async () => {
   const { settings } = await testSettings(await tempDir());
-  const state: SyncState = {
-    format_version: 1,
-    server: 'server2',
-    complete_until: null,
-    gaps: [],
-    backlog: { files: 0, bytes: 0, oldest_minute: null },
-    sent: {},
+  await writeSyncStateJson(settings.paths.spool, null, [], {
     free_space: [{ key: 'paths.spool', path: '/srv/spool', free_bytes: 42e9 }],
     updated_at: '2026-11-21T23:59:00.000Z',
-  };
-  await writeJsonAtomic(syncStatePath(settings.paths.spool), state);
+  });
   const input = await loadDayReportInput(settings, '2026-11-21', Date.parse('2026-11-22T02:00:00Z'));
   const [own, remote] = input.freeSpace;
   assert.equal(own?.server, 'server1');

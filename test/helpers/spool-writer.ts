@@ -109,9 +109,14 @@ export async function writeStreamJson(
 
 /**
  * Writes server 2's `sync-state.json` into server 1's spool, as sync does last in a run: `complete_until` and
- * the sha256 of every listed server 2 file (spool-relative paths).
+ * the sha256 of every listed server 2 file (spool-relative paths); `fields` overrides any other member.
  */
-export async function writeSyncStateJson(spool: string, completeUntil: string | null, sentPaths: readonly string[]): Promise<void> {
+export async function writeSyncStateJson(
+  spool: string,
+  completeUntil: string | null,
+  sentPaths: readonly string[],
+  fields: Partial<SyncState> = {},
+): Promise<void> {
   const sent: Record<string, string> = {};
   for (const path of sentPaths) sent[path] = createHash('sha256').update(await readFile(join(spool, path))).digest('hex');
   const state: SyncState = {
@@ -122,6 +127,7 @@ export async function writeSyncStateJson(spool: string, completeUntil: string | 
     backlog: { files: 0, bytes: 0, oldest_minute: null },
     sent,
     updated_at: completeUntil ?? new Date(0).toISOString(),
+    ...fields,
   };
   await writeJsonAtomic(join(spool, 'server2', '.state', 'sync-state.json'), state);
 }

@@ -172,21 +172,24 @@ export interface Server2Setup {
   target: string;
 }
 
+/** Server 2's `sync` settings pushing to `remoteSpool` (server 1's spool as the SFTP account sees it) on sshd. */
+export function sftpSyncSettings(sshd: TestSshd, remoteSpool: string): Record<string, unknown> {
+  return {
+    transport: 'sftp',
+    host: sshd.host,
+    port: sshd.port,
+    username: sshd.username,
+    private_key_file: sshd.clientKeyFile,
+    known_hosts_file: sshd.knownHostsFile,
+    remote_spool: remoteSpool,
+  };
+}
+
 /** Server-2 settings under `root` syncing to a fresh `target` folder: `local_target`, or sshd's `remote_spool`. */
 export async function server2Setup(root: string, sshd?: TestSshd): Promise<Server2Setup> {
   const target = sshd ? await mkdtemp(join(sshd.remoteRoot, 'spool-')) : join(root, 'server1-spool');
   await mkdir(target, { recursive: true });
-  const sync = sshd
-    ? {
-        transport: 'sftp',
-        host: sshd.host,
-        port: sshd.port,
-        username: sshd.username,
-        private_key_file: sshd.clientKeyFile,
-        known_hosts_file: sshd.knownHostsFile,
-        remote_spool: target,
-      }
-    : { transport: 'local', local_target: target };
+  const sync = sshd ? sftpSyncSettings(sshd, target) : { transport: 'local', local_target: target };
   const setup = await testSettings(root, { server: 'server2', sync });
   return { setup, settings: setup.settings, target };
 }
