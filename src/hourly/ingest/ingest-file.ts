@@ -39,8 +39,6 @@ export interface FileIngest {
   stagedHours: string[];
   /** Lines for hours whose staging is closed, by hour key, to append to `late/`. */
   lateLines: Map<string, Buffer[]>;
-  /** Lines rejected (malformed, invalid or over-long), all kept in `rejectedPath`. */
-  rejected: number;
 }
 
 /** Where one file's lines go besides staging. */
@@ -128,7 +126,7 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
   const actual = hash?.digest('hex') ?? null;
   if (actual !== null && actual !== deps.expectedSha256) {
     await abortAll(routes);
-    return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map(), rejected: 0 };
+    return { counts, mismatchSha256: actual, stagedHours: [], lateLines: new Map() };
   }
   // Kept before the spool file can be deleted; a re-run rewrites the same file, so nothing is kept twice.
   if (kept.rejected.length > 0 && deps.rejectedPath !== null) {
@@ -137,7 +135,7 @@ export async function ingestSpoolFile(file: IngestSource, deps: FileIngestDeps):
   if (kept.skewed.length > 0 && deps.createdWindow !== null) {
     await writeFileAtomic(deps.createdWindow.quarantinePath, Buffer.concat(kept.skewed));
   }
-  const result = await commitRoutes(file, deps, routes, counts, kept.rejected.length);
+  const result = await commitRoutes(file, deps, routes, counts);
   const { other } = kept;
   // Lines that are not tweets belong to the hour they were received in (raw archive); for an hour already
   // closed they go with its staging, as the archive of a closed hour is not rebuilt.
@@ -237,13 +235,9 @@ async function routeLines(
       kept.skewed.push(Buffer.from(line), NEWLINE);
       continue;
     }
-    if (parsed !== null && 'reason' in parsed) {
-      kept.rejected.push(rejectedRecord(file.relativePath, counts.lines, parsed.reason, line));
-      // The raw archive keeps every line the spool had, rejected ones included (DESIGN 3.3).
-      if (deps.keepOther) kept.other.push(Buffer.from(line), NEWLINE);
-      continue;
-    }
-    if (parsed === null) {
+    if (parsed === null || 'reason' in parsed) {
+      if (parsed !== null) kept.rejected.push(rejectedRecord(file.relativePath, counts.lines, parsed.reason, line));
+      // The raw archive keeps every line the spool had that is not a tweet, rejected ones included (DESIGN 3.3).
       if (deps.keepOther && !isBlank(line)) kept.other.push(Buffer.from(line), NEWLINE);
       continue;
     }
@@ -292,10 +286,9 @@ async function commitRoutes(
   deps: FileIngestDeps,
   routes: Map<number, Route>,
   counts: LineCounts,
-  rejected: number,
 ): Promise<FileIngest> {
   const { staging } = deps;
-  const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map(), rejected };
+  const result: FileIngest = { counts, mismatchSha256: null, stagedHours: [], lateLines: new Map() };
   const open = [...routes.values()];
   try {
     for (const route of open) {

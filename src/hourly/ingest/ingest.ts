@@ -186,8 +186,10 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
       continue;
     }
     addCounts(result, ingested.counts);
-    result.rejected += ingested.rejected;
-    countSetAside(setAside, file, 'rejected-lines', ingested.rejected);
+    // Every malformed (over-long included) and invalid line is kept in the file's rejected-lines record.
+    const rejected = ingested.counts.malformed + ingested.counts.invalid;
+    result.rejected += rejected;
+    countSetAside(setAside, file, 'rejected-lines', rejected);
     countSetAside(setAside, file, 'skewed-created-at', ingested.counts.skewed);
     for (const key of ingested.stagedHours) result.stagedHours.add(key);
     // Appended per file, before the file is deleted, so memory holds one file's late lines at most.
