@@ -1,7 +1,5 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { entriesIn } from './optional-files.js';
-import { isNotFound } from './fs-errors.js';
+import { entriesIn, statIfExists } from './optional-files.js';
 
 /** Total bytes of the files under a folder and the newest modification among them (epoch ms). */
 export interface FolderSize {
@@ -20,7 +18,7 @@ export async function folderSize(dir: string): Promise<FolderSize> {
       size.changedMs = Math.max(size.changedMs, inner.changedMs);
       continue;
     }
-    const info = await stat(path).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
+    const info = await statIfExists(path);
     if (info === null) continue;
     size.bytes += info.size;
     size.changedMs = Math.max(size.changedMs, info.mtimeMs);

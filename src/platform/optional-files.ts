@@ -1,6 +1,6 @@
 // Reading staging and state files and folders that may not exist yet: they appear only once needed.
-import { readdir, readFile } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
 import { isNotFound } from './fs-errors.js';
 
 /** `read()`'s result, or `missing` when the file or folder does not exist; any other error is thrown. */
@@ -21,6 +21,11 @@ export function namesIn(dir: string): Promise<string[]> {
 /** The entries of `dir` with their types, or none when it does not exist. */
 export function entriesIn(dir: string): Promise<Dirent[]> {
   return unlessMissing(() => readdir(dir, { withFileTypes: true }), []);
+}
+
+/** A file's stats, or null when it does not exist (or was removed meanwhile). */
+export function statIfExists(path: string): Promise<Stats | null> {
+  return unlessMissing(() => stat(path), null);
 }
 
 /** A file's bytes, or null when it does not exist. */

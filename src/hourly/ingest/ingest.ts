@@ -1,4 +1,4 @@
-import { rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Settings } from '../../config/index.js';
 import type { Clock } from '../../platform/clock.js';
@@ -17,13 +17,12 @@ import {
   type SpoolScan,
   type SyncState,
 } from '../../contracts/index.js';
-import { isNotFound } from '../../platform/fs-errors.js';
 import type { CrashPoint } from '../crash-point.js';
 import { emptyCounts, ingestSpoolFile, type LineCounts } from './ingest-file.js';
 import { ManifestCache } from '../../contracts/hour-manifest.js';
 import { appendLateLines } from '../staging/late-store.js';
 import { moveFile } from '../../platform/move-file.js';
-import { entriesIn } from '../../platform/optional-files.js';
+import { entriesIn, statIfExists } from '../../platform/optional-files.js';
 import { recordReceiptMinutes } from './receipt-minutes.js';
 import { scanSpool, type SpoolFile } from '../../contracts/spool-scan.js';
 import {
@@ -83,13 +82,8 @@ export function isAwaitingSyncState(fileChangedMs: number, stateChangedMs: numbe
 }
 
 async function changedAtMs(path: string): Promise<number | null> {
-  try {
-    const info = await stat(path);
-    return Math.max(info.ctimeMs, info.mtimeMs);
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+  const info = await statIfExists(path);
+  return info === null ? null : Math.max(info.ctimeMs, info.mtimeMs);
 }
 
 function addCounts(total: LineCounts, counts: LineCounts): void {
@@ -334,7 +328,7 @@ async function pruneIngested(staging: string, keepHours: number, nowMs: number):
       }
       const parsed = parseSpoolName(entry.name.replace(/~\d+$/, ''));
       if (parsed === null || nowMs - parsed.minuteStartMs < keepHours * HOUR_MS) continue;
-      const info = await stat(path).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
+      const info = await statIfExists(path);
       await rm(path, { force: true });
       pruned.count++;
       pruned.bytes += info?.size ?? 0;

@@ -23,7 +23,6 @@ export interface SpaceShortage {
   neededBytes: number;
 }
 
-
 /** The first of vault and staging without room for hour `hourKey`, or null when both have room. */
 export async function publishSpaceShortage(settings: Settings, hourKey: string): Promise<SpaceShortage | null> {
   const { vault, staging } = settings.paths;

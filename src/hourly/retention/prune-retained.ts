@@ -1,9 +1,8 @@
-import { rm, rmdir, stat } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings } from '../../config/index.js';
 import type { Logger } from '../../platform/logger.js';
-import { entriesIn } from '../../platform/optional-files.js';
-import { isNotFound } from '../../platform/fs-errors.js';
+import { entriesIn, statIfExists } from '../../platform/optional-files.js';
 import { folderSize } from '../../platform/folder-size.js';
 import { listManifestHours } from '../../contracts/hour-manifest.js';
 import { planPrune, pruneTotals, type PruneTotals, type RetainedEntry, type RetainedFolder } from './prune-plan.js';
@@ -16,7 +15,7 @@ async function quarantineEntries(dir: string): Promise<RetainedEntry[]> {
       found.push(...(await quarantineEntries(path)));
       continue;
     }
-    const info = await stat(path).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
+    const info = await statIfExists(path);
     if (info !== null) found.push({ folder: 'quarantine', path, bytes: info.size, changedMs: info.mtimeMs, hourKey: null });
   }
   return found;
