@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { link, mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errorCode, isNotFound } from './fs-errors.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { readTextIfExists } from './optional-files.js';
 import type { Logger } from './logger.js';
 
 /** Another live process holds the lock; callers usually log and exit 0 (the next run will do the work). */
@@ -109,13 +110,8 @@ interface Seen {
 }
 
 async function readSeen(path: string): Promise<Seen | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+  const text = await readTextIfExists(path);
+  if (text === null) return null;
   const holder = parseHolder(text);
   return { text, holder, verdict: lockVerdict(holder, await bootId(), holder && (await processStart(holder.pid))) };
 }
@@ -170,9 +166,7 @@ async function replaceStale(path: string, seen: Seen, content: string, depth = 0
     await Promise.all(claims.map((file) => rm(file, { force: true })));
     return null;
   }
-  const tmp = scratchPath(path);
-  await writeFileAtomic(tmp, content);
-  await rename(tmp, path);
+  await writeFileAtomic(path, content);
   return claims;
 }
 
