@@ -64,7 +64,9 @@ describe('hourly robustness (DESIGN 3, 6)', () => {
       // Enough new tweets that the amendment's tweets file does not fit (or, without tmpfs, an injected ENOSPC).
       await writeTweets(settings, 2, mounted ? 3000 : 5, 2);
       const crashPoint = mounted ? undefined : crashPointFromEnv({ [ENOSPC_AT_ENV]: 'publish-writing' });
-      const later = { ...deps, clock: fixedClock(Date.parse('2026-11-22T11:20:00Z')), crashPoint };
+      // The space guard would skip this amendment; seeing room, it lets the write itself run out of space.
+      const freeSpaceProbe = async () => Number.MAX_SAFE_INTEGER;
+      const later = { ...deps, clock: fixedClock(Date.parse('2026-11-22T11:20:00Z')), crashPoint, freeSpaceProbe };
       await assert.rejects(runHourly(later), (err: NodeJS.ErrnoException) => err.code === 'ENOSPC' && mounted !== err.message.includes('injected'));
       assert.equal(xzcat(join(day, '2026-11-22_10_tweets.csv.xz')), before, 'the published file is intact');
       assert.deepEqual((await readdir(day)).filter((n) => n.startsWith('.')), [], 'no temporary file left');

@@ -12,10 +12,17 @@ import type { PublishDeps, PublishOutcome } from './publish/publish-types.js';
 import { hourStart, readyHours } from './schedule/readiness.js';
 import { hourlyLockPath } from '../contracts/staging-layout.js';
 import { pruneRetained } from './retention/prune-retained.js';
-import { publishSpaceShortage } from './publish/space-guard.js';
+import { describeShortage, publishSpaceShortage, type FreeSpaceProbe } from './publish/space-guard.js';
+import type { HourManifest } from '../contracts/hour-manifest.js';
 
 /** What `runHourly` needs: settings, clock, logger and the hook the lead wires OSF uploads to. */
-export type HourlyDeps = PublishDeps;
+export interface HourlyDeps extends PublishDeps {
+  /**
+   * How the space guard reads free space; the filesystem's own figure when absent. The full-disk test makes the
+   * guard see room so that a write fails half way, to prove such a failure leaves the vault intact.
+   */
+  freeSpaceProbe?: FreeSpaceProbe;
+}
 
 /** `hourly [--hour YYYY-MM-DDTHH] [--include-late]`. */
 export interface HourlyOptions {
@@ -36,7 +43,7 @@ export interface HourlyResult {
   closed: string[];
   /** Hours with data that are not ready yet. */
   waiting: string[];
-  /** Ready hours left unpublished for lack of free space (published by a later run). */
+  /** Ready hours left unpublished, or published hours left unamended, for lack of free space (done by a later run). */
   noSpace: string[];
 }
 
@@ -79,6 +86,10 @@ async function publishOnDemand(deps: HourlyDeps, hourMs: number, includeLate: bo
   const { staging } = deps.settings.paths;
   const key = hourKey(hourMs);
   const manifest = await readManifest(staging, key);
+  const shortage = await publishSpaceShortage(deps.settings, key, manifest, deps.freeSpaceProbe);
+  if (shortage !== null) {
+    throw new Error(`hour ${key} not published: ${describeShortage(shortage)}; free space there and run hourly --hour ${key} again`);
+  }
   if (includeLate && manifest !== null && manifest.closed_at !== null) return replayLateIntoClosedHour(deps, hourMs, manifest);
   if (includeLate) await stageLateFiles(staging, key, deps.clock.now());
   // A closed hour without --include-late: publishHour explains that it has no staging left.
@@ -101,7 +112,7 @@ async function publishReady(deps: HourlyDeps, result: HourlyResult): Promise<voi
     readiness: observed.readiness,
   });
   for (const [index, hour] of hours.entries()) {
-    if (!(await hasSpaceToPublish(deps, hourKey(hour)))) {
+    if (!(await hasSpaceToPublish(deps, hourKey(hour), null, 'published'))) {
       // Oldest first: later hours wait too, so hours are never published out of order.
       result.noSpace = hours.slice(index).map(hourKey);
       break;
@@ -112,14 +123,20 @@ async function publishReady(deps: HourlyDeps, result: HourlyResult): Promise<voi
   await amendPublished(deps, staged.filter((hour) => published.has(hour)), result);
 }
 
-/** Checks free space before an hour's publication starts, so it never fails half way; alerts when short. */
-async function hasSpaceToPublish(deps: HourlyDeps, key: string): Promise<boolean> {
-  const shortage = await publishSpaceShortage(deps.settings, key);
+/**
+ * Checks free space before a publication or amendment of hour `key` starts, so it never fails half way; alerts
+ * when short. `manifest` is the hour's current one (null before its first publication).
+ */
+async function hasSpaceToPublish(
+  deps: HourlyDeps,
+  key: string,
+  manifest: HourManifest | null,
+  done: 'published' | 'amended',
+): Promise<boolean> {
+  const shortage = await publishSpaceShortage(deps.settings, key, manifest, deps.freeSpaceProbe);
   if (shortage === null) return true;
-  const mb = (bytes: number) => Math.ceil(bytes / 1024 / 1024);
-  const detail =
-    `hour ${key} not published: ${shortage.key} (${shortage.path}) has ${mb(shortage.freeBytes)} MB free, ` +
-    `publishing needs ${mb(shortage.neededBytes)} MB; free space there and the next hourly run publishes it`;
+  const later = done === 'published' ? 'publishes' : 'amends';
+  const detail = `hour ${key} not ${done}: ${describeShortage(shortage)}; free space there and the next hourly run ${later} it`;
   deps.log.error({ hour: key, folder: shortage.key, freeBytes: shortage.freeBytes, neededBytes: shortage.neededBytes }, detail);
   const nowMs = deps.clock.now();
   const alert = { at: new Date(nowMs).toISOString(), kind: 'publish-no-space' as const, server: '', hour: key, path: shortage.path, detail };
@@ -167,6 +184,11 @@ async function amendPublished(deps: HourlyDeps, hours: readonly number[], result
         result.closed.push(key);
       }
       if (action !== 'amend') break;
+      // Skipped, the hour keeps its current version and stays due: the next run amends it.
+      if (!(await hasSpaceToPublish(deps, key, manifest, 'amended'))) {
+        result.noSpace.push(key);
+        break;
+      }
       const outcome = await publishHour(deps, hour, { rebuild: false });
       if (outcome.kind !== 'unchanged') result.outcomes.push(outcome);
       manifest = outcome.manifest;
