@@ -72,7 +72,7 @@ describe('hourly robustness (DESIGN 3, 6)', () => {
       assert.deepEqual((await readdir(day)).filter((n) => n.startsWith('.')), [], 'no temporary file left');
       execFileSync('sha256sum', ['-c', '--quiet', '2026-11-22_SHA256SUMS'], { cwd: day });
       assert.equal((await readManifest(settings.paths.staging, '2026-11-22T10'))?.version, 1);
-      if (mounted) execFileSync('mount', ['-o', 'remount,size=8m', vault]);
+      if (mounted) execFileSync('mount', ['-o', 'remount,size=24m', vault]);
       const retry = await runHourly({ ...deps, clock: fixedClock(Date.parse('2026-11-22T11:30:00Z')) });
       assert.deepEqual(retry.outcomes.map((o) => [o.kind, o.manifest.version]), [['amended', 2]]);
     } finally {
