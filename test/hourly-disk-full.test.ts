@@ -1,45 +1,71 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { fixedClock } from '../src/platform/clock.js';
 import { runHourly } from '../src/hourly/index.js';
 import { readIngestAlerts } from '../src/contracts/ingest-alerts.js';
+import { readManifest } from '../src/contracts/hour-manifest.js';
+import { hourStagingDir } from '../src/contracts/staging-layout.js';
+import type { Settings } from '../src/config/index.js';
 import { tempDir } from './helpers/tmp.js';
-import { testSettings } from './helpers/settings.js';
+import { testSettings, type TestSetup } from './helpers/settings.js';
 import { logSink } from './helpers/log-sink.js';
 import { fillToEnospc, mountSmallTmpfs } from './helpers/small-fs.js';
 import { snowflakeId, tweetLine, writeSpoolFile, writeStreamJson } from './helpers/spool-writer.js';
 
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const HOUR = '2026-11-22T10';
+const at = (iso: string) => fixedClock(Date.parse(iso));
+
+/** Settings whose vault is `vault`, publishing hour 10 of 2026-11-22 (server 1 only). */
+async function hourTenSetup(vault: string): Promise<TestSetup> {
+  const root = await tempDir();
+  return testSettings(root, {
+    paths: { spool: join(root, 'spool'), state: join(root, 'state'), staging: join(root, 'staging'), vault },
+    hourly: { first_hour: HOUR, expect_server2: false, xz_preset: 0, amend_interval_min: 0 },
+  });
+}
+
+/** One server 1 spool file of receipt minute `minute` of hour 10 with one tweet of that minute. */
+async function writeTweet(settings: Settings, minute: number): Promise<void> {
+  const createdAt = `${HOUR}:${String(minute).padStart(2, '0')}:00.000Z`;
+  await writeSpoolFile(settings.paths.spool, 'server1', createdAt, [
+    tweetLine({ id: snowflakeId(Date.parse(createdAt), minute), createdAt }, createdAt, 'server1'),
+  ]);
+}
+
+/** Every file of the vault's day folder and its bytes, the filler aside. */
+async function dayFiles(vault: string): Promise<Map<string, Buffer>> {
+  const day = join(vault, '2026-11-22');
+  const names = (await readdir(day)).sort();
+  return new Map(await Promise.all(names.map(async (name) => [name, await readFile(join(day, name))] as const)));
+}
+
+const errorLines = (sink: ReturnType<typeof logSink>) => sink.lines().filter((line) => line.level === 50).map((line) => String(line.msg));
+
 describe('hourly on a full vault filesystem', () => {
   it('refuses to publish with a clear message and alert, then publishes once space returns', async () => {
-    const root = await tempDir();
     const vault = await mountSmallTmpfs(32);
-    const { settings } = await testSettings(root, {
-      paths: { spool: join(root, 'spool'), state: join(root, 'state'), staging: join(root, 'staging'), vault },
-      hourly: { first_hour: '2026-11-22T10', expect_server2: false, xz_preset: 0 },
-    });
-    const createdAt = '2026-11-22T10:10:00.000Z';
-    await writeSpoolFile(settings.paths.spool, 'server1', createdAt, [
-      tweetLine({ id: snowflakeId(Date.parse(createdAt), 1), createdAt }, createdAt, 'server1'),
-    ]);
+    const { settings } = await hourTenSetup(vault);
+    await writeTweet(settings, 10);
     await writeStreamJson(settings.paths.state, { watermark: '2026-11-22T11:06:00.000Z' });
     const filler = join(vault, 'filler');
     await fillToEnospc(filler);
 
     const full = logSink();
-    const refused = await runHourly({ settings, clock: fixedClock(Date.parse('2026-11-22T11:06:30Z')), log: full.log });
+    const refused = await runHourly({ settings, clock: at('2026-11-22T11:06:30Z'), log: full.log });
     assert.deepEqual(refused.outcomes, []);
-    assert.deepEqual(refused.noSpace, ['2026-11-22T10']);
-    const message = full.lines().find((line) => line.level === 50);
-    assert.match(String(message?.msg), /hour 2026-11-22T10 not published: paths\.vault \(.*\) has 0 MB free, publishing needs \d+ MB/);
+    assert.deepEqual(refused.noSpace, [HOUR]);
+    assert.match(errorLines(full)[0] ?? '', /hour 2026-11-22T10 not published: paths\.vault \(.*\) has 0 MB free, publishing needs \d+ MB/);
     const alerts = (await readIngestAlerts(settings.paths.state)).events.filter((event) => event.kind === 'publish-no-space');
     assert.equal(alerts.length, 1);
     assert.deepEqual(await readdir(vault), ['filler'], 'nothing half-published');
 
     await rm(filler);
-    const later = await runHourly({ settings, clock: fixedClock(Date.parse('2026-11-22T11:11:30Z')), log: logSink().log });
+    const later = await runHourly({ settings, clock: at('2026-11-22T11:11:30Z'), log: logSink().log });
     assert.deepEqual(later.noSpace, []);
     assert.deepEqual(later.outcomes.map((outcome) => outcome.kind), ['published']);
     const day = join(vault, '2026-11-22');
@@ -48,5 +74,67 @@ describe('hourly on a full vault filesystem', () => {
     for (const name of xzFiles) execFileSync('xz', ['-t', join(day, name)]);
     execFileSync('sha256sum', ['-c', '--quiet', '2026-11-22_SHA256SUMS'], { cwd: day });
     assert.match(await readFile(join(day, '2026-11-22_report.txt'), 'utf8'), /\n10\t1\t/);
+  });
+
+  it('skips an amendment without room, keeps the published version, and amends once space returns, as an unconstrained run does', async () => {
+    const vault = await mountSmallTmpfs(32);
+    const { settings } = await hourTenSetup(vault);
+    const reference = await hourTenSetup(join(await tempDir(), 'vault'));
+    await mkdir(reference.settings.paths.vault);
+    for (const { settings: s } of [{ settings }, reference]) {
+      await writeTweet(s, 10);
+      await writeStreamJson(s.paths.state, { watermark: '2026-11-22T11:06:00.000Z' });
+      await runHourly({ settings: s, clock: at('2026-11-22T11:06:30Z'), log: logSink().log });
+      await writeTweet(s, 40);
+    }
+    const published = await dayFiles(vault);
+    const filler = join(vault, 'filler');
+    await fillToEnospc(filler);
+
+    const full = logSink();
+    const skipped = await runHourly({ settings, clock: at('2026-11-22T11:20:00Z'), log: full.log });
+    assert.deepEqual(skipped.outcomes, []);
+    assert.deepEqual(skipped.noSpace, [HOUR]);
+    assert.match(errorLines(full)[0] ?? '', /^hour 2026-11-22T10 not amended: paths\.vault \(.*\) has 0 MB free, publishing needs \d+ MB; .*next hourly run amends it$/);
+    assert.equal((await readManifest(settings.paths.staging, HOUR))?.version, 1, 'the hour keeps its published version');
+    assert.deepEqual(await dayFiles(vault), published, 'the published files are untouched');
+
+    await rm(filler);
+    const amended = await runHourly({ settings, clock: at('2026-11-22T11:30:00Z'), log: logSink().log });
+    assert.deepEqual(amended.noSpace, []);
+    assert.deepEqual(amended.outcomes.map((o) => [o.kind, o.manifest.version]), [['amended', 2]]);
+    const unconstrained = await runHourly({ settings: reference.settings, clock: at('2026-11-22T11:30:00Z'), log: logSink().log });
+    assert.deepEqual(unconstrained.outcomes.map((o) => [o.kind, o.manifest.version]), [['amended', 2]]);
+    assert.deepEqual(await dayFiles(vault), await dayFiles(reference.settings.paths.vault), 'byte-identical to the unconstrained run');
+  });
+
+  it('hourly --hour H without room fails with one line naming the folder and the sizes, exit code 1, and leaves everything as it was', async () => {
+    const vault = await mountSmallTmpfs(32);
+    const { settings, configPath } = await hourTenSetup(vault);
+    await writeTweet(settings, 10);
+    const filler = join(vault, 'filler');
+    await fillToEnospc(filler);
+    const hourly = () =>
+      spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'hourly', '--config', configPath, '--hour', HOUR, '--now', '2026-11-22T10:30:00Z'], {
+        env: { ...process.env, SAMPLED_STREAM_ALLOW_ROOT: '1' },
+        encoding: 'utf8',
+      });
+
+    const refused = hourly();
+    assert.equal(refused.status, 1);
+    // The log lines go to stderr too; the error is the last line, without a stack.
+    assert.match(
+      refused.stderr.split('\n').at(-2) ?? '',
+      /^sampled-stream hourly failed: hour 2026-11-22T10 not published: paths\.vault \(.*\) has 0 MB free, publishing needs \d+ MB; free space there and run hourly --hour 2026-11-22T10 again$/,
+    );
+    assert.doesNotMatch(refused.stderr, /\n\s+at /);
+    assert.deepEqual(await readdir(vault), ['filler'], 'nothing written to the vault');
+    assert.equal(await readManifest(settings.paths.staging, HOUR), null);
+    assert.ok((await readdir(join(hourStagingDir(settings.paths.staging, HOUR), 'server1'))).length > 0, 'the staged hour stays');
+
+    await rm(filler);
+    const done = hourly();
+    assert.equal(done.status, 0, done.stderr);
+    assert.equal((await readManifest(settings.paths.staging, HOUR))?.version, 1);
   });
 });
