@@ -5,6 +5,7 @@ export * from './hour-manifest.js';
 export * from './hour-stats.js';
 export * from './ingest-alerts.js';
 export * from './minute-ranges.js';
+export * from './publish-space.js';
 export * from './report-file.js';
 export * from './report-line.js';
 export * from './sha256-sums.js';

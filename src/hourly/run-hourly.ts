@@ -13,6 +13,7 @@ import { hourStart, readyHours } from './schedule/readiness.js';
 import { hourlyLockPath } from '../contracts/staging-layout.js';
 import { pruneRetained } from './retention/prune-retained.js';
 import { describeShortage, publishSpaceShortage, type FreeSpaceProbe } from './publish/space-guard.js';
+import { trackSpaceEpisode, type SpaceRefusal } from './publish/space-episode.js';
 import type { HourManifest } from '../contracts/hour-manifest.js';
 
 /** What `runHourly` needs: settings, clock, logger and the hook the lead wires OSF uploads to. */
@@ -72,8 +73,10 @@ export async function runHourly(deps: HourlyDeps, options: HourlyOptions = {}): 
     }
     await removeStaleTemps(settings.paths.staging);
     result.ingest = await ingestSpool(deps);
-    if (options.hour === undefined) await publishReady(deps, result);
+    const refusals: SpaceRefusal[] = [];
+    if (options.hour === undefined) await publishReady(deps, result, refusals);
     else result.outcomes.push(await publishOnDemand(deps, parseHourKey(options.hour), options.includeLate ?? false));
+    await trackSpaceEpisode(deps, refusals, result.outcomes.length > 0);
     // Last, so a late replay of this run has used its files; file ages are wall-clock (not --now) times.
     await pruneRetained(settings, log, Date.now());
   } finally {
@@ -96,7 +99,7 @@ async function publishOnDemand(deps: HourlyDeps, hourMs: number, includeLate: bo
   return publishHour(deps, hourMs, { rebuild: true });
 }
 
-async function publishReady(deps: HourlyDeps, result: HourlyResult): Promise<void> {
+async function publishReady(deps: HourlyDeps, result: HourlyResult, refusals: SpaceRefusal[]): Promise<void> {
   const { settings, clock } = deps;
   const { staging } = settings.paths;
   const nowMs = clock.now();
@@ -112,7 +115,9 @@ async function publishReady(deps: HourlyDeps, result: HourlyResult): Promise<voi
     readiness: observed.readiness,
   });
   for (const [index, hour] of hours.entries()) {
-    if (!(await hasSpaceToPublish(deps, hourKey(hour), null, 'published'))) {
+    const refusal = await spaceRefusal(deps, hourKey(hour), null, 'published');
+    if (refusal !== null) {
+      refusals.push(refusal);
       // Oldest first: later hours wait too, so hours are never published out of order.
       result.noSpace = hours.slice(index).map(hourKey);
       break;
@@ -120,28 +125,25 @@ async function publishReady(deps: HourlyDeps, result: HourlyResult): Promise<voi
     result.outcomes.push(await publishHour(deps, hour, { rebuild: false }));
   }
   result.waiting = unpublished.filter((hour) => !hours.includes(hour)).map(hourKey);
-  await amendPublished(deps, staged.filter((hour) => published.has(hour)), result);
+  await amendPublished(deps, staged.filter((hour) => published.has(hour)), result, refusals);
 }
 
 /**
- * Checks free space before a publication or amendment of hour `key` starts, so it never fails half way; alerts
- * when short. `manifest` is the hour's current one (null before its first publication).
+ * Checks free space before a publication or amendment of hour `key` starts, so it never fails half way; logs
+ * and returns the refusal when short. `manifest` is the hour's current one (null before its first publication).
  */
-async function hasSpaceToPublish(
+async function spaceRefusal(
   deps: HourlyDeps,
   key: string,
   manifest: HourManifest | null,
   done: 'published' | 'amended',
-): Promise<boolean> {
+): Promise<SpaceRefusal | null> {
   const shortage = await publishSpaceShortage(deps.settings, key, manifest, deps.freeSpaceProbe);
-  if (shortage === null) return true;
+  if (shortage === null) return null;
   const later = done === 'published' ? 'publishes' : 'amends';
   const detail = `hour ${key} not ${done}: ${describeShortage(shortage)}; free space there and the next hourly run ${later} it`;
   deps.log.error({ hour: key, folder: shortage.key, freeBytes: shortage.freeBytes, neededBytes: shortage.neededBytes }, detail);
-  const nowMs = deps.clock.now();
-  const alert = { at: new Date(nowMs).toISOString(), kind: 'publish-no-space' as const, server: '', hour: key, path: shortage.path, detail };
-  await appendIngestAlerts(deps.settings.paths.state, [alert], nowMs);
-  return false;
+  return { hour: key, path: shortage.path, detail };
 }
 
 /** S of DESIGN 3.4: `first_hour`, else server 1's first start, else the first hour with data within retention. */
@@ -158,7 +160,12 @@ function firstHour(
   return recent.length === 0 ? null : Math.min(...recent);
 }
 
-async function amendPublished(deps: HourlyDeps, hours: readonly number[], result: HourlyResult): Promise<void> {
+async function amendPublished(
+  deps: HourlyDeps,
+  hours: readonly number[],
+  result: HourlyResult,
+  refusals: SpaceRefusal[],
+): Promise<void> {
   const { settings, clock } = deps;
   const { staging } = settings.paths;
   for (const hour of hours) {
@@ -185,7 +192,9 @@ async function amendPublished(deps: HourlyDeps, hours: readonly number[], result
       }
       if (action !== 'amend') break;
       // Skipped, the hour keeps its current version and stays due: the next run amends it.
-      if (!(await hasSpaceToPublish(deps, key, manifest, 'amended'))) {
+      const refusal = await spaceRefusal(deps, key, manifest, 'amended');
+      if (refusal !== null) {
+        refusals.push(refusal);
         result.noSpace.push(key);
         break;
       }
