@@ -171,6 +171,17 @@ test('diskObservation() opens at once when the stream daemon finds its spool dis
   assert.equal(diskObservation(plenty, 10, null).open, false);
 });
 
+test('diskObservation() stays open while hourly records a publishing shortage, whatever statfs says', () => {
+  const plenty = [{ key: 'paths.vault', path: '/v', freeBytes: 50e9 }];
+  const shortage = { since: '2026-11-22T11:06:30.000Z', detail: 'hour 2026-11-22T10 not published: paths.vault (/v) has 3 MB free, publishing needs 40 MB' };
+  const short = diskObservation(plenty, 10, null, shortage);
+  assert.equal(short.open, true);
+  assert.equal(short.detail, `hourly cannot publish since 2026-11-22T11:06:30.000Z: ${shortage.detail}`);
+  const both = diskObservation([{ key: 'paths.vault', path: '/v', freeBytes: 2.5e9 }], 10, null, shortage);
+  assert.match(both.detail, /^hourly cannot publish since .*; less than 10 GB free: paths\.vault \/v has 2\.5 GB$/);
+  assert.equal(diskObservation(plenty, 10, null, null).open, false);
+});
+
 test('osfObservation() opens on any open OSF alert', (t) =>
   table(
     t,

@@ -1,5 +1,5 @@
 import type { StreamState } from '../contracts/index.js';
-import type { SyncState } from '../contracts/index.js';
+import type { PublishSpaceShortage, SyncState } from '../contracts/index.js';
 import { MINUTE_MS } from '../platform/time.js';
 import type { FolderSpace } from '../platform/free-space.js';
 
@@ -155,26 +155,27 @@ export function syncSilenceObservation(
 
 
 /**
- * Low disk: any configured folder with less than `minFreeGb` free, or the stream daemon finding its spool's disk
- * full (`spoolFullSince` from stream.json), which means received tweets are being dropped right now.
+ * Low disk: any configured folder with less than `minFreeGb` free, the stream daemon finding its spool's disk
+ * full (`spoolFullSince` from stream.json), which means received tweets are being dropped right now, or `hourly`
+ * leaving hours unpublished for lack of space (`publishShortage`), open until it publishes an hour again.
  */
-export function diskObservation(folders: readonly FolderSpace[], minFreeGb: number, spoolFullSince: string | null = null): Observation {
+export function diskObservation(
+  folders: readonly FolderSpace[],
+  minFreeGb: number,
+  spoolFullSince: string | null = null,
+  publishShortage: Pick<PublishSpaceShortage, 'since' | 'detail'> | null = null,
+): Observation {
   const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
-  if (spoolFullSince !== null) {
-    return {
-      condition: 'disk-low',
-      open: true,
-      detail: `the spool's disk is full since ${spoolFullSince}: the stream daemon drops received tweets until space returns`,
-    };
-  }
   const low = folders.filter((f) => f.freeBytes < minFreeGb * 1e9);
+  const problems = [
+    spoolFullSince === null ? null : `the spool's disk is full since ${spoolFullSince}: the stream daemon drops received tweets until space returns`,
+    publishShortage === null ? null : `hourly cannot publish since ${publishShortage.since}: ${publishShortage.detail}`,
+    low.length === 0 ? null : `less than ${minFreeGb} GB free: ${low.map((f) => `${f.key} ${f.path} has ${gb(f.freeBytes)}`).join('; ')}`,
+  ].filter((problem): problem is string => problem !== null);
   return {
     condition: 'disk-low',
-    open: low.length > 0,
-    detail:
-      low.length > 0
-        ? `less than ${minFreeGb} GB free: ${low.map((f) => `${f.key} ${f.path} has ${gb(f.freeBytes)}`).join('; ')}`
-        : `every folder has ${minFreeGb} GB or more free`,
+    open: problems.length > 0,
+    detail: problems.length > 0 ? problems.join('; ') : `every folder has ${minFreeGb} GB or more free`,
   };
 }
 

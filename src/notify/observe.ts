@@ -3,7 +3,7 @@ import type { Settings } from '../config/index.js';
 import { openAlerts, readOutboxStatus } from '../osf/index.js';
 import { readStreamState, type StreamState } from '../contracts/index.js';
 import { readLocalSyncState, readSyncState } from '../contracts/index.js';
-import { readIngestAlerts } from '../contracts/index.js';
+import { readIngestAlerts, readPublishSpaceShortage } from '../contracts/index.js';
 import {
   authObservation,
   badInputObservation,
@@ -47,7 +47,12 @@ function checksFor(deps: ObserveDeps): Check[] {
     [
       'disk-low',
       async () =>
-        diskObservation(await folderSpace(settings.paths), settings.alerts.min_free_gb, (await streamIfReadable())?.spool_full_since ?? null),
+        diskObservation(
+          await folderSpace(settings.paths),
+          settings.alerts.min_free_gb,
+          (await streamIfReadable())?.spool_full_since ?? null,
+          await readPublishSpaceShortage(settings.paths.state),
+        ),
     ],
     ['clock-skew', async () => clockSkewObservation(await deps.measureSkew())],
   ];
@@ -77,7 +82,11 @@ function checksFor(deps: ObserveDeps): Check[] {
   if (settings.server === 'server1') {
     checks.push([
       'bad-input',
-      async () => badInputObservation((await readIngestAlerts(settings.paths.state)).events, nowMs, email.alert_interval_min),
+      async () => {
+        // disk-low carries publish-no-space, open from its first refusal until hourly publishes again.
+        const events = (await readIngestAlerts(settings.paths.state)).events.filter((event) => event.kind !== 'publish-no-space');
+        return badInputObservation(events, nowMs, email.alert_interval_min);
+      },
     ]);
   }
   if (settings.osf.enabled) {
