@@ -8,6 +8,8 @@ import { fixedClock } from '../src/platform/clock.js';
 import { runHourly } from '../src/hourly/index.js';
 import { readIngestAlerts } from '../src/contracts/ingest-alerts.js';
 import { readManifest } from '../src/contracts/hour-manifest.js';
+import { readPublishSpaceShortage } from '../src/contracts/publish-space.js';
+import { observeConditions, runWatch } from '../src/notify/index.js';
 import { hourStagingDir } from '../src/contracts/staging-layout.js';
 import type { Settings } from '../src/config/index.js';
 import { tempDir } from './helpers/tmp.js';
@@ -29,9 +31,9 @@ async function hourTenSetup(vault: string): Promise<TestSetup> {
   });
 }
 
-/** One server 1 spool file of receipt minute `minute` of hour 10 with one tweet of that minute. */
-async function writeTweet(settings: Settings, minute: number): Promise<void> {
-  const createdAt = `${HOUR}:${String(minute).padStart(2, '0')}:00.000Z`;
+/** One server 1 spool file of receipt minute `minute` of `hour` (hour 10 by default) with one tweet of that minute. */
+async function writeTweet(settings: Settings, minute: number, hour = HOUR): Promise<void> {
+  const createdAt = `${hour}:${String(minute).padStart(2, '0')}:00.000Z`;
   await writeSpoolFile(settings.paths.spool, 'server1', createdAt, [
     tweetLine({ id: snowflakeId(Date.parse(createdAt), minute), createdAt }, createdAt, 'server1'),
   ]);
@@ -136,5 +138,45 @@ describe('hourly on a full vault filesystem', () => {
     const done = hourly();
     assert.equal(done.status, 0, done.stderr);
     assert.equal((await readManifest(settings.paths.staging, HOUR))?.version, 1);
+  });
+
+  it('alerts a shortage once while it lasts, recovers when an hour publishes again, and alerts a new shortage again', async () => {
+    const vault = await mountSmallTmpfs(32);
+    const { settings } = await hourTenSetup(vault);
+    // statfs alone never opens disk-low here: only hourly's shortage record does.
+    settings.alerts.min_free_gb = 0;
+    await writeTweet(settings, 10);
+    await writeStreamJson(settings.paths.state, { watermark: '2026-11-22T11:06:00.000Z' });
+    const filler = join(vault, 'filler');
+    await fillToEnospc(filler);
+    const mails: string[] = [];
+    const hourlyThenWatch = async (iso: string) => {
+      const result = await runHourly({ settings, clock: at(iso), log: logSink().log });
+      const nowMs = Date.parse(iso) + 30_000;
+      const observe = () => observeConditions({ settings, nowMs, measureSkew: async () => null });
+      const watched = await runWatch({ settings, nowMs, log: logSink().log, mailer: null, observe });
+      mails.push(...watched.mails.filter((m) => m.condition === 'disk-low' || m.condition === 'bad-input').map((m) => `${m.condition} ${m.kind}`));
+      return result;
+    };
+    const noSpaceAlerts = async () => (await readIngestAlerts(settings.paths.state)).events.filter((e) => e.kind === 'publish-no-space');
+
+    for (const iso of ['2026-11-22T11:06:30Z', '2026-11-22T11:11:30Z', '2026-11-22T11:16:30Z']) {
+      assert.deepEqual((await hourlyThenWatch(iso)).noSpace, [HOUR], iso);
+    }
+    assert.equal((await noSpaceAlerts()).length, 1, 'three runs while short raise one alert');
+    assert.deepEqual(mails, ['disk-low alert'], 'and watch mails it once');
+    assert.equal((await readPublishSpaceShortage(settings.paths.state))?.since, '2026-11-22T11:06:30.000Z');
+
+    await rm(filler);
+    assert.deepEqual((await hourlyThenWatch('2026-11-22T11:21:30Z')).outcomes.map((o) => o.kind), ['published']);
+    assert.equal(await readPublishSpaceShortage(settings.paths.state), null, 'the episode ends when an hour publishes');
+    assert.deepEqual(mails, ['disk-low alert', 'disk-low recovered']);
+
+    await writeTweet(settings, 10, '2026-11-22T11');
+    await writeStreamJson(settings.paths.state, { watermark: '2026-11-22T12:06:00.000Z' });
+    await fillToEnospc(filler);
+    assert.deepEqual((await hourlyThenWatch('2026-11-22T12:06:30Z')).noSpace, ['2026-11-22T11']);
+    assert.equal((await noSpaceAlerts()).length, 2, 'a new shortage alerts again');
+    assert.deepEqual(mails, ['disk-low alert', 'disk-low recovered', 'disk-low alert']);
   });
 });
