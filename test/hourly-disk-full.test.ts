@@ -97,7 +97,10 @@ describe('hourly on a full vault filesystem', () => {
     const skipped = await runHourly({ settings, clock: at('2026-11-22T11:20:00Z'), log: full.log });
     assert.deepEqual(skipped.outcomes, []);
     assert.deepEqual(skipped.noSpace, [HOUR]);
-    assert.match(errorLines(full)[0] ?? '', /^hour 2026-11-22T10 not amended: paths\.vault \(.*\) has 0 MB free, publishing needs \d+ MB; .*next hourly run amends it$/);
+    assert.match(
+      errorLines(full)[0] ?? '',
+      /^hour 2026-11-22T10 not amended: paths\.vault \(.*\) has 0 MB free, publishing needs \d+ MB; .*next hourly run amends it$/,
+    );
     assert.equal((await readManifest(settings.paths.staging, HOUR))?.version, 1, 'the hour keeps its published version');
     assert.deepEqual(await dayFiles(vault), published, 'the published files are untouched');
 
@@ -155,7 +158,8 @@ describe('hourly on a full vault filesystem', () => {
       const nowMs = Date.parse(iso) + 30_000;
       const observe = () => observeConditions({ settings, nowMs, measureSkew: async () => null });
       const watched = await runWatch({ settings, nowMs, log: logSink().log, mailer: null, observe });
-      mails.push(...watched.mails.filter((m) => m.condition === 'disk-low' || m.condition === 'bad-input').map((m) => `${m.condition} ${m.kind}`));
+      const diskMails = watched.mails.filter((m) => m.condition === 'disk-low' || m.condition === 'bad-input');
+      mails.push(...diskMails.map((m) => `${m.condition} ${m.kind}`));
       return result;
     };
     const noSpaceAlerts = async () => (await readIngestAlerts(settings.paths.state)).events.filter((e) => e.kind === 'publish-no-space');

@@ -16,7 +16,7 @@ const INGEST_ALERT_KINDS = [
   'corrupt-state-file',
   /** A stale `hourly.lock` (dead holder, reused pid, earlier boot, unreadable) that this run took over. */
   'stale-lock',
-  /** `hourly` left an hour unpublished: too little free space on `path` (published on a later run). */
+  /** `hourly` left an hour unpublished or unamended: too little free space on `path`; once per shortage (publish-space.json). */
   'publish-no-space',
   /** Malformed, invalid or over-long lines of one receipt hour, kept under `<state>/quarantine/rejected/`. */
   'rejected-lines',
