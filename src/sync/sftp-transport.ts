@@ -102,6 +102,26 @@ function fsyncRemote(sftp: SFTPWrapper, path: string): Promise<void> {
   });
 }
 
+/** statvfs@openssh.com's answer, the fields used (numbers, or bigints for huge filesystems). */
+interface RemoteStatvfs {
+  f_frsize: number | bigint;
+  f_bavail: number | bigint;
+}
+
+/** Free bytes for the account on the remote filesystem holding `path`; null when the server cannot say. */
+function remoteFreeBytes(sftp: SFTPWrapper, path: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    try {
+      sftp.ext_openssh_statvfs(path, (err, info: RemoteStatvfs) =>
+        resolve(err ? null : Number(info.f_bavail) * Number(info.f_frsize)),
+      );
+    } catch {
+      // Thrown at once when the server does not offer the extension.
+      resolve(null);
+    }
+  });
+}
+
 /**
  * Connects to server 1 over SFTP (DESIGN 5): key auth only, host key pinned against known_hosts (an unknown,
  * changed or revoked key is a HostKeyMismatchError), fastPut-pipelined uploads fsynced on the server
@@ -191,6 +211,9 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
     async list(dir) {
       if ((await client.exists(at(dir))) === false) return [];
       return (await client.list(at(dir))).map((entry) => entry.name);
+    },
+    freeBytes(dir) {
+      return remoteFreeBytes(sftp, at(dir));
     },
     async remove(path) {
       await client.delete(at(path), true);
