@@ -138,4 +138,38 @@ describe('sync into a full server 1', () => {
     assert.deepEqual(await readdir(hourDir), [rel!.split('/').pop()]);
     assert.ok((await readFile(join(server1, rel!))).equals(original!));
   });
+
+  it('a disk that fills exactly at the end of a file: the file is renamed and kept, the old state stays whole', async () => {
+    const server1 = await mountSmallTmpfs(2);
+    const setup = await server2(server1);
+    const { spool, state } = setup.settings.paths;
+    const sync = () => runSync({ settings: setup.settings, clock: systemClock, log: silentLogger() });
+    const [[first, firstData]] = [...(await spoolFiles(setup, ['2026-11-22T06:19:00Z']))];
+    await sync();
+    const stateBefore = await readFile(join(server1, 'server2/.state/sync-state.json'));
+    const [[rel, original]] = [...(await spoolFiles(setup, ['2026-11-22T06:20:00Z']))];
+    const filler = await leaveFree(server1, pages(original!.length));
+
+    await assert.rejects(sync(), (err: Error) => {
+      assert.match(err.message, /^Cannot deliver sync-state\.json: no space left on server 1: .*\/server2\/\.state has 0 bytes free/);
+      return true;
+    });
+    // The upload fit to the last byte, passed its size check and was renamed: it is in place and in sent/.
+    assert.deepEqual(await server1Spool(server1), { closed: [first, rel], pending: [], foreign: [] });
+    assert.ok((await readFile(join(server1, rel!))).equals(original!));
+    assert.deepEqual(await filesUnder(join(state, 'sent')), [first, rel]);
+    assert.deepEqual(await filesUnder(spool), []);
+    // The state that could not be written left no temporary file and did not replace the last good one.
+    assert.deepEqual(await filesUnder(join(server1, 'server2/.state')), ['sync-state.json']);
+    assert.ok((await readFile(join(server1, 'server2/.state/sync-state.json'))).equals(stateBefore));
+    assert.match((await readLocalSyncState(state))?.last_run?.error ?? '', /no space left on server 1/);
+
+    await rm(filler);
+    const result = await sync();
+    assert.equal(result.sent, 0);
+    const pushed = await readSyncState(server1);
+    assert.equal(pushed?.sent[first!], sha256(firstData!));
+    assert.equal(pushed?.sent[rel!], sha256(original!), 'hourly can verify it now');
+    assert.deepEqual(await server1Spool(server1), { closed: [first, rel], pending: [], foreign: [] });
+  });
 });

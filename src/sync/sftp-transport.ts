@@ -87,18 +87,38 @@ function explainConnectError(err: unknown, options: SftpTransportOptions): Error
   return new Error(`Cannot connect to SFTP server ${host}:${port}: ${message}`, { cause: err });
 }
 
+/** One SFTP request as a promise. */
+function request<T = void>(send: (done: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => send((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+/** Opens a remote file, runs `use` on its handle, and closes it; the first error wins. */
+async function withRemoteFile(sftp: SFTPWrapper, path: string, flags: 'r+' | 'w', use: (handle: Buffer) => Promise<void>): Promise<void> {
+  const handle = await request<Buffer>((done) => sftp.open(path, flags, { mode: 0o644 }, done));
+  try {
+    await use(handle);
+  } catch (err) {
+    await request((done) => sftp.close(handle, done)).catch(() => undefined);
+    throw err;
+  }
+  await request((done) => sftp.close(handle, done));
+}
+
+const fsyncHandle = (sftp: SFTPWrapper, handle: Buffer) => request((done) => sftp.ext_openssh_fsync(handle, done));
+
 function fsyncRemote(sftp: SFTPWrapper, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    sftp.open(path, 'r+', (openErr, handle) => {
-      if (openErr) return reject(openErr);
-      try {
-        sftp.ext_openssh_fsync(handle, (syncErr) => {
-          sftp.close(handle, (closeErr) => (syncErr ?? closeErr ? reject(syncErr ?? closeErr) : resolve()));
-        });
-      } catch (err) {
-        sftp.close(handle, () => reject(err));
-      }
-    });
+  return withRemoteFile(sftp, path, 'r+', (handle) => fsyncHandle(sftp, handle));
+}
+
+/**
+ * Writes a small file whole and fsyncs it. Not ssh2-sftp-client's put(): its write stream can lose a failed
+ * write (a full disk) and resolve, leaving an empty file to be renamed into place.
+ */
+function writeRemoteFile(sftp: SFTPWrapper, path: string, data: Uint8Array): Promise<void> {
+  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return withRemoteFile(sftp, path, 'w', async (handle) => {
+    await request((done) => sftp.write(handle, buffer, 0, buffer.length, 0, done));
+    await fsyncHandle(sftp, handle);
   });
 }
 
@@ -200,9 +220,8 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
         throw err;
       }
     },
-    async writeFile(path, data) {
-      await client.put(Buffer.from(data), at(path));
-      await fsyncRemote(sftp, at(path));
+    writeFile(path, data) {
+      return writeRemoteFile(sftp, at(path), data);
     },
     async readFile(path) {
       if ((await client.exists(at(path))) === false) return null;
