@@ -189,6 +189,13 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
     throw explainConnectError(err, options);
   }
   const target = `sftp://${username}@${host}:${port}${remoteRoot}`;
+  // ssh2 silently drops a request made on a closed channel and never answers it: refuse such a request instead.
+  let channelOpen = true;
+  sftp.once('end', () => (channelOpen = false)).once('close', () => (channelOpen = false));
+  const openChannel = (): SFTPWrapper => {
+    if (!channelOpen) throw new Error(`Cannot reach ${target}: the SFTP connection is closed`);
+    return sftp;
+  };
   const at = (path: string) => posix.join(remoteRoot, path);
   const size = async (path: string): Promise<number | null> => {
     try {
@@ -205,7 +212,7 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
     },
     async upload(localPath, path) {
       await client.fastPut(localPath, at(path), { concurrency: tuning.concurrency, chunkSize: tuning.chunkSize });
-      await fsyncRemote(sftp, at(path));
+      await fsyncRemote(openChannel(), at(path));
     },
     size,
     async rename(from, to, { overwrite }) {
@@ -220,8 +227,8 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
         throw err;
       }
     },
-    writeFile(path, data) {
-      return writeRemoteFile(sftp, at(path), data);
+    async writeFile(path, data) {
+      await writeRemoteFile(openChannel(), at(path), data);
     },
     async readFile(path) {
       if ((await client.exists(at(path))) === false) return null;
@@ -232,7 +239,7 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
       return (await client.list(at(dir))).map((entry) => entry.name);
     },
     freeBytes(dir) {
-      return remoteFreeBytes(sftp, at(dir));
+      return channelOpen ? remoteFreeBytes(sftp, at(dir)) : Promise.resolve(null);
     },
     async remove(path) {
       await client.delete(at(path), true);
