@@ -172,4 +172,17 @@ describe('sync into a full server 1', () => {
     assert.equal(pushed?.sent[rel!], sha256(original!), 'hourly can verify it now');
     assert.deepEqual(await server1Spool(server1), { closed: [first, rel], pending: [], foreign: [] });
   });
+
+  it('says the same over transport local, and leaves no partial copy', async () => {
+    const server1 = await mountSmallTmpfs(1);
+    const setup = await testSettings(await tempDir(), { server: 'server2', sync: { transport: 'local', local_target: server1 } });
+    const [[rel, original]] = [...(await spoolFiles(setup, ['2026-11-22T06:30:00Z']))];
+    const filler = await leaveFree(server1, pages(original!.length / 2));
+    const sync = () => runSync({ settings: setup.settings, clock: systemClock, log: silentLogger() });
+    await assert.rejects(sync(), new RegExp(`no space left on server 1: ${server1}/server2/2026-11-22/06 has \\d+ bytes free`));
+    assert.deepEqual(await server1Spool(server1), { closed: [], pending: [], foreign: [] });
+    await rm(filler);
+    assert.equal((await sync()).sent, 1);
+    assert.ok((await readFile(join(server1, rel!))).equals(original!));
+  });
 });
