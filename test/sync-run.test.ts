@@ -179,6 +179,24 @@ for (const kind of ['local', 'sftp'] as const) {
       assert.ok((await readFile(join(env.target, rel))).equals(original));
     });
 
+    it('a failed run removes the uploads it staged but did not rename', async () => {
+      await fresh();
+      const rels = [];
+      for (const minute of ['2026-11-22T06:30:00Z', '2026-11-22T06:31:00Z', '2026-11-22T06:32:00Z']) {
+        rels.push(await writeSpoolFile(spool(), minute, 50));
+      }
+      const transport = await openTransport(env.settings, silentLogger());
+      const failing = wrapped(transport, {
+        rename: async () => {
+          throw new Error('rename refused');
+        },
+      });
+      await assert.rejects(runSync(deps({ transport: failing })), /rename refused/);
+      await transport.close();
+      assert.deepEqual(await filesUnder(env.target), [], 'neither the failed file nor the one uploaded ahead is left');
+      assert.deepEqual(await filesUnder(spool()), rels);
+    });
+
     it('recovers from a crash between rename and the local move: recognised as already delivered', async () => {
       await fresh();
       const rel = await writeSpoolFile(spool(), '2026-11-22T06:41:00Z', 80);

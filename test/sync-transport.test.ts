@@ -80,6 +80,12 @@ function conformance(name: string, open: () => Promise<Transport>): void {
       assert.equal((await transport.readFile('r3/x'))?.toString(), 'new');
     });
 
+    it('freeBytes() reports the free space of the folder\'s filesystem', async () => {
+      await transport.mkdirp('space');
+      const free = await transport.freeBytes('space');
+      assert.ok(free !== null && Number.isSafeInteger(free) && free > 0, String(free));
+    });
+
     it('remove() deletes a file and ignores a missing one', async () => {
       await transport.mkdirp('rm');
       await transport.writeFile('rm/x', Buffer.from('x'));

@@ -1,6 +1,7 @@
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDir, fsyncPath } from '../platform/atomic-write.js';
+import { freeBytesAt } from '../platform/free-space.js';
 import { isNotFound } from '../platform/fs-errors.js';
 import { TargetExistsError, type Transport } from './transport.js';
 
@@ -63,6 +64,9 @@ export function createLocalTransport(root: string): Transport {
         if (isNotFound(err)) return [];
         throw err;
       }
+    },
+    async freeBytes(dir) {
+      return freeBytesAt(at(dir)).catch(() => null);
     },
     async remove(path) {
       await rm(at(path), { force: true });

@@ -27,6 +27,39 @@ function uploadTempPath(relativePath: string): string {
   return posix.join(posix.dirname(relativePath), `.${posix.basename(relativePath)}.tmp`);
 }
 
+/**
+ * Free space below what a write needed plus this margin (blocks, metadata, the other upload in flight) means the
+ * write failed for want of space: SFTP reports a full disk only as "Failure".
+ */
+const NO_SPACE_MARGIN_BYTES = 1024 * 1024;
+
+/**
+ * Runs a write of `bytes` to the temporary `tmp` on the target. On failure it removes what the write left (a
+ * partial file takes the space server 1 needs) and, when server 1's disk is full, says so and names the folder.
+ */
+export async function writeTemporary<T>(
+  ctx: PushContext,
+  what: string,
+  tmp: string,
+  bytes: number,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    const { transport } = ctx;
+    await transport.remove(tmp).catch((removeErr: unknown) => ctx.log.debug({ err: removeErr, tmp }, 'temporary file not removed'));
+    const dir = posix.dirname(tmp);
+    const free = await transport.freeBytes(dir).catch(() => null);
+    if (free === null || free >= bytes + NO_SPACE_MARGIN_BYTES) throw err;
+    throw new Error(
+      `Cannot deliver ${what}: no space left on server 1: ${transport.target}/${dir} has ${free} bytes free, ` +
+        `${bytes} needed: free space there, and the next run sends it`,
+      { cause: err },
+    );
+  }
+}
+
 /** Uploads to the temporary name while hashing, then checks the size that arrived; returns tmp and sha256. */
 async function uploadVerified(
   ctx: PushContext,
@@ -36,14 +69,17 @@ async function uploadVerified(
 ): Promise<{ tmp: string; sha256: string }> {
   const tmp = uploadTempPath(relativePath);
   await ctx.ensureDir(posix.dirname(relativePath));
-  const [sha256] = await Promise.all([fileSha256(localPath), ctx.transport.upload(localPath, tmp)]);
-  const arrived = await ctx.transport.size(tmp);
-  if (arrived !== bytes) {
-    throw new Error(
-      `Cannot deliver ${localPath}: ${ctx.transport.target}/${tmp} has ${arrived ?? 'no'} bytes after upload, ` +
-        `expected ${bytes}: the next run uploads it again`,
-    );
-  }
+  const sha256 = await writeTemporary(ctx, localPath, tmp, bytes, async () => {
+    const [hash] = await Promise.all([fileSha256(localPath), ctx.transport.upload(localPath, tmp)]);
+    const arrived = await ctx.transport.size(tmp);
+    if (arrived !== bytes) {
+      throw new Error(
+        `Cannot deliver ${localPath}: ${ctx.transport.target}/${tmp} has ${arrived ?? 'no'} bytes after upload, ` +
+          `expected ${bytes}: the next run uploads it again`,
+      );
+    }
+    return hash;
+  });
   return { tmp, sha256 };
 }
 
@@ -105,6 +141,7 @@ const UPLOAD_WINDOW = 2;
  */
 export async function* pushFiles(ctx: PushContext, files: readonly SpoolFile[]): AsyncGenerator<PushedFile> {
   const uploads: Array<Promise<StagedFile>> = [];
+  let committed = 0;
   const startUpload = (index: number) => {
     const file = files[index];
     if (file === undefined) return;
@@ -117,11 +154,25 @@ export async function* pushFiles(ctx: PushContext, files: readonly SpoolFile[]):
     for (const [index, file] of files.entries()) {
       const staged = await uploads[index]!;
       startUpload(index + UPLOAD_WINDOW);
-      yield { file, sha256: staged.sha256, outcome: await commitFile(ctx, file, staged) };
+      const outcome = await commitFile(ctx, file, staged);
+      committed++;
+      yield { file, sha256: staged.sha256, outcome };
     }
   } finally {
     // Never leave an upload running on a transport the caller is about to close.
-    await Promise.allSettled(uploads);
+    const settled = await Promise.allSettled(uploads);
+    await removeUncommitted(ctx, settled.slice(committed));
+  }
+}
+
+/**
+ * After a failed run, removes the uploads it staged but did not rename: the space is server 1's, and a copy whose
+ * local file goes away would linger. Best effort (the connection may be gone): the next upload replaces them.
+ */
+async function removeUncommitted(ctx: PushContext, settled: ReadonlyArray<PromiseSettledResult<StagedFile>>): Promise<void> {
+  for (const upload of settled) {
+    if (upload.status !== 'fulfilled') continue;
+    await ctx.transport.remove(upload.value.tmp).catch((err: unknown) => ctx.log.debug({ err, tmp: upload.value.tmp }, 'staged upload not removed'));
   }
 }
 

@@ -25,7 +25,7 @@ import {
 } from '../contracts/index.js';
 import { nextSyncState } from './next-sync-state.js';
 import { openTransport } from './open-transport.js';
-import { pushFiles, resendFile, type PushContext } from './push.js';
+import { pushFiles, resendFile, writeTemporary, type PushContext } from './push.js';
 import { findSentCopies, pruneSent, sentDir, sentHashes } from './sent-store.js';
 import type { Transport } from './transport.js';
 
@@ -87,8 +87,9 @@ async function readRemoteState(transport: Transport, server: string): Promise<Sy
 async function pushState(ctx: PushContext, server: string, state: SyncState): Promise<void> {
   const dir = stateDirOnTarget(server);
   const tmp = posix.join(dir, `.${SYNC_STATE_FILE}.tmp`);
+  const data = encodeSyncState(state);
   await ctx.ensureDir(dir);
-  await ctx.transport.writeFile(tmp, encodeSyncState(state));
+  await writeTemporary(ctx, SYNC_STATE_FILE, tmp, data.length, () => ctx.transport.writeFile(tmp, data));
   await ctx.transport.rename(tmp, posix.join(dir, SYNC_STATE_FILE), { overwrite: true });
 }
 

@@ -87,18 +87,58 @@ function explainConnectError(err: unknown, options: SftpTransportOptions): Error
   return new Error(`Cannot connect to SFTP server ${host}:${port}: ${message}`, { cause: err });
 }
 
+/** One SFTP request as a promise. */
+function request<T = void>(send: (done: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => send((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+/** Opens a remote file, runs `use` on its handle, and closes it; the first error wins. */
+async function withRemoteFile(sftp: SFTPWrapper, path: string, flags: 'r+' | 'w', use: (handle: Buffer) => Promise<void>): Promise<void> {
+  const handle = await request<Buffer>((done) => sftp.open(path, flags, { mode: 0o644 }, done));
+  try {
+    await use(handle);
+  } catch (err) {
+    await request((done) => sftp.close(handle, done)).catch(() => undefined);
+    throw err;
+  }
+  await request((done) => sftp.close(handle, done));
+}
+
+const fsyncHandle = (sftp: SFTPWrapper, handle: Buffer) => request((done) => sftp.ext_openssh_fsync(handle, done));
+
 function fsyncRemote(sftp: SFTPWrapper, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    sftp.open(path, 'r+', (openErr, handle) => {
-      if (openErr) return reject(openErr);
-      try {
-        sftp.ext_openssh_fsync(handle, (syncErr) => {
-          sftp.close(handle, (closeErr) => (syncErr ?? closeErr ? reject(syncErr ?? closeErr) : resolve()));
-        });
-      } catch (err) {
-        sftp.close(handle, () => reject(err));
-      }
-    });
+  return withRemoteFile(sftp, path, 'r+', (handle) => fsyncHandle(sftp, handle));
+}
+
+/**
+ * Writes a small file whole and fsyncs it. Not ssh2-sftp-client's put(): its write stream can lose a failed
+ * write (a full disk) and resolve, leaving an empty file to be renamed into place.
+ */
+function writeRemoteFile(sftp: SFTPWrapper, path: string, data: Uint8Array): Promise<void> {
+  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return withRemoteFile(sftp, path, 'w', async (handle) => {
+    await request((done) => sftp.write(handle, buffer, 0, buffer.length, 0, done));
+    await fsyncHandle(sftp, handle);
+  });
+}
+
+/** statvfs@openssh.com's answer, the fields used (numbers, or bigints for huge filesystems). */
+interface RemoteStatvfs {
+  f_frsize: number | bigint;
+  f_bavail: number | bigint;
+}
+
+/** Free bytes for the account on the remote filesystem holding `path`; null when the server cannot say. */
+function remoteFreeBytes(sftp: SFTPWrapper, path: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    try {
+      sftp.ext_openssh_statvfs(path, (err, info: RemoteStatvfs) =>
+        resolve(err ? null : Number(info.f_bavail) * Number(info.f_frsize)),
+      );
+    } catch {
+      // Thrown at once when the server does not offer the extension.
+      resolve(null);
+    }
   });
 }
 
@@ -149,6 +189,13 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
     throw explainConnectError(err, options);
   }
   const target = `sftp://${username}@${host}:${port}${remoteRoot}`;
+  // ssh2 silently drops a request made on a closed channel and never answers it: refuse such a request instead.
+  let channelOpen = true;
+  sftp.once('end', () => (channelOpen = false)).once('close', () => (channelOpen = false));
+  const openChannel = (): SFTPWrapper => {
+    if (!channelOpen) throw new Error(`Cannot reach ${target}: the SFTP connection is closed`);
+    return sftp;
+  };
   const at = (path: string) => posix.join(remoteRoot, path);
   const size = async (path: string): Promise<number | null> => {
     try {
@@ -165,7 +212,7 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
     },
     async upload(localPath, path) {
       await client.fastPut(localPath, at(path), { concurrency: tuning.concurrency, chunkSize: tuning.chunkSize });
-      await fsyncRemote(sftp, at(path));
+      await fsyncRemote(openChannel(), at(path));
     },
     size,
     async rename(from, to, { overwrite }) {
@@ -181,8 +228,7 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
       }
     },
     async writeFile(path, data) {
-      await client.put(Buffer.from(data), at(path));
-      await fsyncRemote(sftp, at(path));
+      await writeRemoteFile(openChannel(), at(path), data);
     },
     async readFile(path) {
       if ((await client.exists(at(path))) === false) return null;
@@ -191,6 +237,9 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
     async list(dir) {
       if ((await client.exists(at(dir))) === false) return [];
       return (await client.list(at(dir))).map((entry) => entry.name);
+    },
+    freeBytes(dir) {
+      return channelOpen ? remoteFreeBytes(sftp, at(dir)) : Promise.resolve(null);
     },
     async remove(path) {
       await client.delete(at(path), true);

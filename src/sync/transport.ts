@@ -20,6 +20,11 @@ export interface Transport {
   readFile(path: string): Promise<Buffer | null>;
   /** Names in a folder (files and folders); empty when the folder does not exist. */
   list(dir: string): Promise<string[]>;
+  /**
+   * Free bytes on the filesystem holding `dir` that the account may use; null when the server cannot say (an
+   * SFTP server without statvfs@openssh.com). Only to explain a failed write: SFTP reports a full disk as "Failure".
+   */
+  freeBytes(dir: string): Promise<number | null>;
   /** Removes a file; no error when it is already gone. */
   remove(path: string): Promise<void>;
   /** Ends the connection. */
