@@ -10,12 +10,12 @@ import { tempDir } from '../../test/helpers/tmp.js';
 import { MinuteWriter } from './minute-writer.js';
 import { SegmentRegistry } from './segment-registry.js';
 import { PART_SUFFIX, minutePath } from '../contracts/spool-path.js';
-import { MAX_LINE_BYTES, READ_PAUSE_MS, readStreamBody } from './stream-body.js';
+import { MAX_LINE_BYTES, readStreamBody } from './stream-body.js';
 import { StreamStatus } from './stream-status.js';
 
 const opDisconnect = '{"errors":[{"title":"operational-disconnect","disconnect_type":"UpstreamOperationalDisconnect","type":"https://api.x.com/2/problems/operational-disconnect"}]}';
 
-async function setup(partition: number | null = null, readPauseMs = 0) {
+async function setup(partition: number | null = null) {
   const spoolDir = await tempDir();
   const clock = new FakeClock('2026-11-22T06:27:10.250Z');
   const sink = logSink();
@@ -32,7 +32,7 @@ async function setup(partition: number | null = null, readPauseMs = 0) {
   const response = new PassThrough();
   const byteTimes: number[] = [];
   const ended = readStreamBody(
-    { clock, log: sink.log, connection: 'sample', partition, server: 'server2', writer, status, onStateChange: () => undefined, readPauseMs },
+    { clock, log: sink.log, connection: 'sample', partition, server: 'server2', writer, status, onStateChange: () => undefined },
     response as unknown as IncomingMessage,
     (atMs) => byteTimes.push(atMs),
   );
@@ -83,61 +83,17 @@ test('readStreamBody() drops a connection whose line grows past the limit', asyn
   await t.writer.close();
 });
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-
-test('readStreamBody() writes a batch\'s complete lines to the .part file before anything more is read', async () => {
-  const t = await setup(null, READ_PAUSE_MS);
+test('readStreamBody() writes each chunk\'s complete lines to the .part file before the next chunk is read', async () => {
+  const t = await setup();
   const linesInPart = async () => (await t.spoolText()).split('\n').filter(Boolean).length;
   t.response.write('{"data":{"id":"1"}}\r\n{"data":{"id":"2"}}\r\n{"data":{"id"');
-  await nextTurn();
+  await new Promise((resolve) => setImmediate(resolve));
   // No timer has run (the clock is fake): the lines are already in the file, as after a kill -9.
   assert.equal(await linesInPart(), 2);
-  // A small batch pauses reading: the next chunk waits in the response until the pause ends.
-  t.response.write(':"3"}}\r\n{"data":{"id":"4"}}\r\n');
-  await nextTurn();
-  assert.equal(await linesInPart(), 2);
-  assert.deepEqual(t.clock.pendingSleeps, [READ_PAUSE_MS]);
-  await t.clock.advance(READ_PAUSE_MS);
-  await nextTurn();
-  assert.equal(await linesInPart(), 4);
-  // The end of the body is read after the next pause, like any other byte.
+  t.response.write(':"3"}}\r\n');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(await linesInPart(), 3);
   t.response.end();
-  assert.deepEqual(t.clock.pendingSleeps, [READ_PAUSE_MS]);
-  await t.clock.advance(READ_PAUSE_MS);
-  assert.deepEqual(await t.ended, { kind: 'drop' });
-  await t.writer.close();
-  assert.deepEqual(t.clock.pendingSleeps, []);
-});
-
-test('readStreamBody() reads on without a pause after a batch that filled the read buffer', async () => {
-  const t = await setup(null, READ_PAUSE_MS);
-  const line = (id: number) => `{"data":{"id":"${id}","text":"${'x'.repeat(200)}"}}\r\n`;
-  const lines = Array.from({ length: 100 }, (_, i) => line(i)).join('');
-  assert.ok(Buffer.byteLength(lines) >= t.response.readableHighWaterMark);
-  t.response.write(lines);
-  await nextTurn();
-  assert.deepEqual(t.clock.pendingSleeps, []);
-  t.response.write(line(100));
-  await nextTurn();
-  assert.equal((await t.spoolText()).split('\n').filter(Boolean).length, 101);
-  t.response.end();
-  await t.clock.advance(READ_PAUSE_MS);
   await t.ended;
   await t.writer.close();
-});
-
-test('readStreamBody() writes the lines received during a pause when the connection then fails', async () => {
-  const t = await setup(null, READ_PAUSE_MS);
-  t.response.write('{"data":{"id":"1"}}\r\n');
-  await nextTurn();
-  t.response.write('{"data":{"id":"2"}}\r\n{"data":{"id":"3"}}\r\n{"data":');
-  await nextTurn();
-  // Node's HTTP client destroys a response whose socket closes early, dropping what it had buffered.
-  t.response.destroy(new Error('aborted'));
-  const end = await t.ended;
-  assert.equal(end.kind, 'drop');
-  await t.writer.close();
-  const ids = (await t.spoolText()).trim().split('\n').map((l) => (JSON.parse(l) as { data: { id: string } }).data.id);
-  assert.deepEqual(ids, ['1', '2', '3']);
-  assert.equal(t.status.snapshot(t.clock.now(), 0, {}).counters.truncated, 1);
 });

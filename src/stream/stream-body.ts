@@ -15,14 +15,6 @@ const LOGGED_BAD_LINES_PER_MINUTE = 10;
 /** A line longer than this is no API message (those are kilobytes): the connection is dropped, bounding memory. */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 const NO_BYTES: Buffer = Buffer.alloc(0);
-/**
- * After a batch smaller than Node's read buffer, reading pauses this long so the next batch gathers several
- * messages. At the 1% rate a message comes every ~16 ms, and each wake-up (epoll, read, HTTP parser, one
- * write) costs more than the message's own work: pausing halves the daemon's CPU (issue 13). A message waits
- * at most this long before it is written, well inside the 100 ms that kill -9 may lose (issue 12.1). A batch
- * that fills the buffer means more is queued, so reading goes on at once and throughput is not capped.
- */
-export const READ_PAUSE_MS = 50;
 
 /** What readStreamBody() needs. */
 export interface StreamBodyDeps {
@@ -37,8 +29,6 @@ export interface StreamBodyDeps {
   status: StreamStatus;
   /** Something stream.json shows changed. */
   onStateChange: () => void;
-  /** Pause after a small batch, on `clock`; 0 reads on at once. @default READ_PAUSE_MS */
-  readPauseMs?: number;
 }
 
 /** How a stream body ended: the server closed it or an operational disconnect; fatal when the spool fails. */
@@ -53,10 +43,6 @@ function startOf(bytes: Buffer): string {
  * keep-alives are skipped, malformed lines counted and logged, never written. Resolves when the body
  * ends; after an operational disconnect line it destroys the response itself. Calls `onBytes` with the
  * time of every chunk, for the stall watchdog.
- *
- * Chunks delivered together (one socket read, or what piled up during a pause) form a batch: their lines
- * reach the `.part` file in one write at the end of the batch, before anything more is read (write-through:
- * kill -9 loses nothing processed). Then reading pauses for `readPauseMs` unless the batch filled the buffer.
  */
 export function readStreamBody(
   deps: StreamBodyDeps,
@@ -64,11 +50,7 @@ export function readStreamBody(
   onBytes: (atMs: number) => void,
 ): Promise<BodyEnd> {
   const { clock, writer, status, log, server, partition, connection } = deps;
-  const pauseMs = deps.readPauseMs ?? READ_PAUSE_MS;
-  const stopPausing = new AbortController();
   let pending = NO_BYTES;
-  /** Bytes of the batch being delivered, or null between batches. */
-  let batchBytes: number | null = null;
   let up = false;
   let metaAtMs = -1;
   let meta = NO_BYTES;
@@ -109,7 +91,6 @@ export function readStreamBody(
     const finish = (end: BodyEnd) => {
       if (settled) return;
       settled = true;
-      stopPausing.abort();
       if (end.kind !== 'fatal' && pending.length > 0) {
         status.recordTruncated(1);
         logBadLine(clock.now(), { bytes: pending.length, start: startOf(pending) }, 'partial last line dropped');
@@ -117,29 +98,7 @@ export function readStreamBody(
       response.destroy();
       resolve(end);
     };
-    /** Hands the batch's lines to the kernel; false (and the body finished) when the spool fails. */
-    const flush = (): boolean => {
-      try {
-        writer.flush();
-        return true;
-      } catch (err) {
-        finish({ kind: 'fatal', err: err as Error });
-        return false;
-      }
-    };
-    /** Runs as a microtask after the chunks of one delivery: every one of them was handed to the listener. */
-    const endBatch = () => {
-      const bytes = batchBytes ?? 0;
-      batchBytes = null;
-      // Flushed even when the body has ended meanwhile ('end' runs before microtasks): no line waits.
-      if (!flush() || settled || pauseMs === 0 || bytes >= response.readableHighWaterMark) return;
-      response.pause();
-      clock.sleep(pauseMs, stopPausing.signal).then(
-        () => response.resume(),
-        () => undefined,
-      );
-    };
-    const onChunk = (chunk: Buffer) => {
+    response.on('data', (chunk: Buffer) => {
       const nowMs = clock.now();
       onBytes(nowMs);
       if (!up) {
@@ -156,39 +115,20 @@ export function readStreamBody(
         finish({ kind: 'drop' });
         return;
       }
-      if (batchBytes === null) queueMicrotask(endBatch);
-      batchBytes = (batchBytes ?? 0) + chunk.length;
-      let disconnected: boolean;
       try {
-        disconnected = writeFrames(frames, nowMs);
+        const disconnected = writeFrames(frames, nowMs);
+        // Write-through: this chunk's lines reach the .part file before the next chunk is read (kill -9 safe).
+        writer.flush();
+        if (disconnected) {
+          pending = NO_BYTES;
+          finish({ kind: 'operational-disconnect' });
+        }
       } catch (err) {
         finish({ kind: 'fatal', err: err as Error });
-        return;
       }
-      if (disconnected && flush()) {
-        pending = NO_BYTES;
-        finish({ kind: 'operational-disconnect' });
-      }
-    };
-    /**
-     * A connection that closes while reading is paused leaves the chunks received meanwhile in the response,
-     * and Node discards them when it destroys it: they are read out first. The listener goes first, as read()
-     * of a stream that has not failed would hand each chunk to it a second time.
-     */
-    const drainPaused = () => {
-      response.off('data', onChunk);
-      for (let chunk = response.read() as Buffer | null; chunk !== null && !settled; chunk = response.read() as Buffer | null) {
-        onChunk(chunk);
-      }
-    };
-    /** The connection ended: whatever was received before is written first (it may end the body itself). */
-    const connectionEnded = (end: BodyEnd) => {
-      drainPaused();
-      finish(end);
-    };
-    response.on('data', onChunk);
-    response.once('end', () => connectionEnded({ kind: 'drop' }));
-    response.once('error', (err) => connectionEnded({ kind: 'drop', err }));
-    response.once('close', () => connectionEnded({ kind: 'drop' }));
+    });
+    response.once('end', () => finish({ kind: 'drop' }));
+    response.once('error', (err) => finish({ kind: 'drop', err }));
+    response.once('close', () => finish({ kind: 'drop' }));
   });
 }
