@@ -17,9 +17,9 @@ export interface SpaceRefusal {
 
 /**
  * Alerts a shortage of publishing space once per episode, given a run's refusals (each is logged where it
- * happens) and whether it published anything: its first refusal, when no episode is open, appends a `publish-no-space` alert and opens one in
- * `<state>/publish-space.json`; while it is open, refusals raise nothing more; a run that publishes an hour and
- * refuses none closes it, so the next shortage alerts again.
+ * happens) and whether it published anything. With no episode open, the first refusal appends a
+ * `publish-no-space` alert and opens one in `<state>/publish-space.json`; while it is open, refusals raise
+ * nothing more; a run that publishes an hour and refuses none closes it, so the next shortage alerts again.
  */
 export async function trackSpaceEpisode(deps: PublishDeps, refusals: readonly SpaceRefusal[], published: boolean): Promise<void> {
   const refusal = refusals[0] ?? null;
