@@ -21,14 +21,16 @@ const publishSpaceShortageSchema = z.object({
  */
 export type PublishSpaceShortage = z.output<typeof publishSpaceShortageSchema>;
 
+const PUBLISH_SPACE_FILE = 'publish-space.json';
+
 const PUBLISH_SPACE_FORMAT: StateFileFormat<PublishSpaceShortage> = {
-  name: 'publish-space.json',
+  name: PUBLISH_SPACE_FILE,
   version: 1,
   schema: publishSpaceShortageSchema,
 };
 
 function publishSpacePath(stateDir: string): string {
-  return join(stateDir, 'publish-space.json');
+  return join(stateDir, PUBLISH_SPACE_FILE);
 }
 
 /** The current shortage episode, null when there is none; a corrupt file is set aside with `repair`, else an error. */

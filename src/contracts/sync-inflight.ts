@@ -16,10 +16,12 @@ const inflightSchema = z.object({
  */
 export type InflightRecord = Omit<z.output<typeof inflightSchema>, 'format_version'>;
 
-const INFLIGHT_FORMAT: StateFileFormat<z.output<typeof inflightSchema>> = { name: 'sync-inflight.json', version: 1, schema: inflightSchema };
+const INFLIGHT_FILE = 'sync-inflight.json';
+
+const INFLIGHT_FORMAT: StateFileFormat<z.output<typeof inflightSchema>> = { name: INFLIGHT_FILE, version: 1, schema: inflightSchema };
 
 function inflightPath(stateDir: string): string {
-  return join(stateDir, 'sync-inflight.json');
+  return join(stateDir, INFLIGHT_FILE);
 }
 
 /** Records the file about to be renamed into place. */
