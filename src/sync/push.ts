@@ -48,9 +48,9 @@ export async function writeTemporary<T>(
     return await write();
   } catch (err) {
     const { transport } = ctx;
-    await transport.remove(tmp).catch((removeErr: unknown) => ctx.log.debug({ err: removeErr, tmp }, 'temporary file not removed'));
+    await removeQuietly(ctx, tmp);
     const dir = posix.dirname(tmp);
-    const free = await transport.freeBytes(dir).catch(() => null);
+    const free = await transport.freeBytes(dir);
     if (free === null || free >= bytes + NO_SPACE_MARGIN_BYTES) throw err;
     throw new Error(
       `Cannot deliver ${what}: no space left on server 1: ${transport.target}/${dir} has ${free} bytes free, ` +
@@ -171,9 +171,13 @@ export async function* pushFiles(ctx: PushContext, files: readonly SpoolFile[]):
  */
 async function removeUncommitted(ctx: PushContext, settled: ReadonlyArray<PromiseSettledResult<StagedFile>>): Promise<void> {
   for (const upload of settled) {
-    if (upload.status !== 'fulfilled') continue;
-    await ctx.transport.remove(upload.value.tmp).catch((err: unknown) => ctx.log.debug({ err, tmp: upload.value.tmp }, 'staged upload not removed'));
+    if (upload.status === 'fulfilled') await removeQuietly(ctx, upload.value.tmp);
   }
+}
+
+/** Removes a temporary upload after a failure, best effort: the connection may be gone, and the next upload replaces it. */
+async function removeQuietly(ctx: PushContext, tmp: string): Promise<void> {
+  await ctx.transport.remove(tmp).catch((err: unknown) => ctx.log.debug({ err, tmp }, 'temporary upload not removed'));
 }
 
 /** Sends a kept copy again and replaces the remote file on purpose (`sync --resend`); returns its sha256. */
