@@ -48,14 +48,20 @@ async function dayFiles(vault: string): Promise<Map<string, Buffer>> {
 
 const errorLines = (sink: ReturnType<typeof logSink>) => sink.lines().filter((line) => line.level === 50).map((line) => String(line.msg));
 
+/** Hour 10 staged and ready (server 1's watermark at 11:06) on a 32 MB vault filled to ENOSPC by `filler`. */
+async function readyHourOnFullVault(): Promise<{ settings: Settings; vault: string; filler: string }> {
+  const vault = await mountSmallTmpfs(32);
+  const { settings } = await hourTenSetup(vault);
+  await writeTweet(settings, 10);
+  await writeStreamJson(settings.paths.state, { watermark: '2026-11-22T11:06:00.000Z' });
+  const filler = join(vault, 'filler');
+  await fillToEnospc(filler);
+  return { settings, vault, filler };
+}
+
 describe('hourly on a full vault filesystem', () => {
   it('refuses to publish with a clear message and alert, then publishes once space returns', async () => {
-    const vault = await mountSmallTmpfs(32);
-    const { settings } = await hourTenSetup(vault);
-    await writeTweet(settings, 10);
-    await writeStreamJson(settings.paths.state, { watermark: '2026-11-22T11:06:00.000Z' });
-    const filler = join(vault, 'filler');
-    await fillToEnospc(filler);
+    const { settings, vault, filler } = await readyHourOnFullVault();
 
     const full = logSink();
     const refused = await runHourly({ settings, clock: at('2026-11-22T11:06:30Z'), log: full.log });
@@ -144,14 +150,9 @@ describe('hourly on a full vault filesystem', () => {
   });
 
   it('alerts a shortage once while it lasts, recovers when an hour publishes again, and alerts a new shortage again', async () => {
-    const vault = await mountSmallTmpfs(32);
-    const { settings } = await hourTenSetup(vault);
+    const { settings, filler } = await readyHourOnFullVault();
     // statfs alone never opens disk-low here: only hourly's shortage record does.
     settings.alerts.min_free_gb = 0;
-    await writeTweet(settings, 10);
-    await writeStreamJson(settings.paths.state, { watermark: '2026-11-22T11:06:00.000Z' });
-    const filler = join(vault, 'filler');
-    await fillToEnospc(filler);
     const mails: string[] = [];
     const hourlyThenWatch = async (iso: string) => {
       const result = await runHourly({ settings, clock: at(iso), log: logSink().log });
