@@ -51,6 +51,13 @@ export interface MinuteWriterDeps {
   bufferBytes?: number;
 }
 
+/**
+ * A full-disk episode ends with a write this long after the last ENOSPC. At the last byte, a cut-back write frees
+ * pages that a smaller next chunk fits in, so one success right after a failure is no sign that space is back:
+ * without this, the log and stream.json's `spool_full_since` would flap with every chunk.
+ */
+const SPACE_BACK_AFTER_MS = 2000;
+
 const KIND_COUNTER: Record<LineKind, 'tweets' | 'errors' | 'other'> = {
   tweet: 'tweets',
   'error-only': 'errors',
@@ -73,8 +80,8 @@ export class MinuteWriter {
   #used = 0;
   #open: OpenMinute | null = null;
   readonly #closing = new Map<OpenMinute, Promise<void>>();
-  /** Chunks dropped since the disk filled (null while writes succeed): the error is logged once per episode. */
-  #droppedSinceFull: { chunks: number; bytes: number } | null = null;
+  /** Chunks dropped since the disk filled and when the last one was (null while writes succeed): logged once per episode. */
+  #droppedSinceFull: { chunks: number; bytes: number; lastAtMs: number } | null = null;
 
   constructor(deps: MinuteWriterDeps) {
     this.#deps = deps;
@@ -177,17 +184,19 @@ export class MinuteWriter {
       if (errorCode(err) !== 'ENOSPC') throw err;
       ftruncateSync(file.fd, file.written);
       if (this.#droppedSinceFull === null) {
-        this.#droppedSinceFull = { chunks: 0, bytes: 0 };
+        this.#droppedSinceFull = { chunks: 0, bytes: 0, lastAtMs: 0 };
         this.#deps.log.error({ file: relative(this.#deps.spoolDir, file.path) }, 'disk full (ENOSPC): dropping received lines until space returns');
         this.#deps.onSpoolFull?.(true);
       }
       this.#droppedSinceFull.chunks++;
       this.#droppedSinceFull.bytes += bytes.length;
+      this.#droppedSinceFull.lastAtMs = this.#deps.clock.now();
       return;
     }
     file.written += bytes.length;
-    if (this.#droppedSinceFull !== null) {
-      this.#deps.log.warn(this.#droppedSinceFull, 'disk space back: writing again');
+    const dropped = this.#droppedSinceFull;
+    if (dropped !== null && this.#deps.clock.now() - dropped.lastAtMs >= SPACE_BACK_AFTER_MS) {
+      this.#deps.log.warn({ chunks: dropped.chunks, bytes: dropped.bytes }, 'disk space back: writing again');
       this.#droppedSinceFull = null;
       this.#deps.onSpoolFull?.(false);
     }
