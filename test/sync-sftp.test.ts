@@ -166,6 +166,38 @@ describe('SFTP transport against OpenSSH sshd', () => {
     assert.equal(local?.backlog.files, 1);
   });
 
+  it('settles every request once the connection is cut, in flight or sent after the cut', async () => {
+    const handshakeBytes = 16 * 1024;
+    const proxy = await startCuttingProxy(sshd.port, handshakeBytes + 64 * 1024);
+    try {
+      const knownHostsFile = join(scratch, 'cut_known_hosts');
+      await writeFile(knownHostsFile, `[127.0.0.1]:${proxy.port} ${sshd.hostKeys.ed25519}\n`);
+      const transport = await connectSftpTransport(options(sshd, { port: proxy.port, knownHostsFile }));
+      const local = join(scratch, 'cut-upload');
+      await writeFile(local, Buffer.alloc(1024 * 1024, 7));
+      const settled = async <T>(what: string, operation: Promise<T>) => {
+        let timer: NodeJS.Timeout | undefined;
+        const hang = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${what} never settled after the cut`)), 20_000);
+        });
+        try {
+          return await Promise.race([operation.then((value) => ({ value }), (error: unknown) => ({ error })), hang]);
+        } finally {
+          clearTimeout(timer);
+        }
+      };
+      const inFlight = await settled('writeFile in flight', transport.writeFile('cut.bin', Buffer.alloc(1024 * 1024, 1)));
+      assert.ok('error' in inFlight, 'a write cut half way fails');
+      assert.equal(proxy.cuts, 1);
+      assert.ok('error' in (await settled('writeFile after the cut', transport.writeFile('after.bin', Buffer.from('x')))));
+      assert.ok('error' in (await settled('upload after the cut', transport.upload(local, 'after-upload.bin'))));
+      assert.deepEqual(await settled('freeBytes after the cut', transport.freeBytes('.')), { value: null });
+      await settled('close after the cut', transport.close());
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('resumes after the connection is cut mid-upload, without loss or duplication', async () => {
     const env = await server2Setup(await tempDir(), sshd);
     const spool = env.settings.paths.spool;

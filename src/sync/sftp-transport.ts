@@ -87,38 +87,70 @@ function explainConnectError(err: unknown, options: SftpTransportOptions): Error
   return new Error(`Cannot connect to SFTP server ${host}:${port}: ${message}`, { cause: err });
 }
 
-/** One SFTP request as a promise. */
-function request<T = void>(send: (done: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => send((err, value) => (err ? reject(err) : resolve(value))));
+/** Sends one raw SFTP request and settles with its answer. */
+type RawRequest = <T = void>(send: (sftp: SFTPWrapper, done: (err: Error | null | undefined, value: T) => void) => void) => Promise<T>;
+
+/**
+ * Raw requests bound to one connection. ssh2 never answers a request sent on a closed channel, nor, after an
+ * abrupt socket close, one already in flight: both reject here once the connection is gone, instead of hanging
+ * the run.
+ */
+function rawRequests(client: SftpClient, sftp: SFTPWrapper, target: string): RawRequest {
+  let lost: Error | undefined;
+  const pending = new Set<(err: Error) => void>();
+  const onLost = () => {
+    lost ??= new Error(`Cannot reach ${target}: the SFTP connection is closed`);
+    for (const fail of pending) fail(lost);
+    pending.clear();
+  };
+  client.on('close', onLost);
+  client.on('end', onLost);
+  sftp.once('close', onLost).once('end', onLost);
+  return <T>(send: (sftp: SFTPWrapper, done: (err: Error | null | undefined, value: T) => void) => void) =>
+    new Promise<T>((resolve, reject) => {
+      if (lost) return reject(lost);
+      const fail = (err: Error) => reject(err);
+      pending.add(fail);
+      const settle = (err: Error | null | undefined, value: T) => {
+        pending.delete(fail);
+        if (err) reject(err);
+        else resolve(value);
+      };
+      try {
+        send(sftp, settle);
+      } catch (err) {
+        settle(err as Error, undefined as T);
+      }
+    });
 }
 
 /** Opens a remote file, runs `use` on its handle, and closes it; the first error wins. */
-async function withRemoteFile(sftp: SFTPWrapper, path: string, flags: 'r+' | 'w', use: (handle: Buffer) => Promise<void>): Promise<void> {
-  const handle = await request<Buffer>((done) => sftp.open(path, flags, { mode: 0o644 }, done));
+async function withRemoteFile(request: RawRequest, path: string, flags: 'r+' | 'w', use: (handle: Buffer) => Promise<void>): Promise<void> {
+  const handle = await request<Buffer>((sftp, done) => sftp.open(path, flags, { mode: 0o644 }, done));
   try {
     await use(handle);
   } catch (err) {
-    await request((done) => sftp.close(handle, done)).catch(() => undefined);
+    await request((sftp, done) => sftp.close(handle, done)).catch(() => undefined);
     throw err;
   }
-  await request((done) => sftp.close(handle, done));
+  await request((sftp, done) => sftp.close(handle, done));
 }
 
-const fsyncHandle = (sftp: SFTPWrapper, handle: Buffer) => request((done) => sftp.ext_openssh_fsync(handle, done));
+const fsyncHandle = (request: RawRequest, handle: Buffer) => request((sftp, done) => sftp.ext_openssh_fsync(handle, done));
 
-function fsyncRemote(sftp: SFTPWrapper, path: string): Promise<void> {
-  return withRemoteFile(sftp, path, 'r+', (handle) => fsyncHandle(sftp, handle));
+function fsyncRemote(request: RawRequest, path: string): Promise<void> {
+  return withRemoteFile(request, path, 'r+', (handle) => fsyncHandle(request, handle));
 }
 
 /**
  * Writes a small file whole and fsyncs it. Not ssh2-sftp-client's put(): its write stream can lose a failed
  * write (a full disk) and resolve, leaving an empty file to be renamed into place.
  */
-function writeRemoteFile(sftp: SFTPWrapper, path: string, data: Uint8Array): Promise<void> {
+function writeRemoteFile(request: RawRequest, path: string, data: Uint8Array): Promise<void> {
   const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return withRemoteFile(sftp, path, 'w', async (handle) => {
-    await request((done) => sftp.write(handle, buffer, 0, buffer.length, 0, done));
-    await fsyncHandle(sftp, handle);
+  return withRemoteFile(request, path, 'w', async (handle) => {
+    await request((sftp, done) => sftp.write(handle, buffer, 0, buffer.length, 0, done));
+    await fsyncHandle(request, handle);
   });
 }
 
@@ -129,17 +161,14 @@ interface RemoteStatvfs {
 }
 
 /** Free bytes for the account on the remote filesystem holding `path`; null when the server cannot say. */
-function remoteFreeBytes(sftp: SFTPWrapper, path: string): Promise<number | null> {
-  return new Promise((resolve) => {
-    try {
-      sftp.ext_openssh_statvfs(path, (err, info: RemoteStatvfs) =>
-        resolve(err ? null : Number(info.f_bavail) * Number(info.f_frsize)),
-      );
-    } catch {
-      // Thrown at once when the server does not offer the extension.
-      resolve(null);
-    }
-  });
+async function remoteFreeBytes(request: RawRequest, path: string): Promise<number | null> {
+  try {
+    const info = await request<RemoteStatvfs>((sftp, done) => sftp.ext_openssh_statvfs(path, done));
+    return Number(info.f_bavail) * Number(info.f_frsize);
+  } catch {
+    // No answer, a closed connection, or thrown at once when the server does not offer the extension.
+    return null;
+  }
 }
 
 /**
@@ -189,13 +218,7 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
     throw explainConnectError(err, options);
   }
   const target = `sftp://${username}@${host}:${port}${remoteRoot}`;
-  // ssh2 silently drops a request made on a closed channel and never answers it: refuse such a request instead.
-  let channelOpen = true;
-  sftp.once('end', () => (channelOpen = false)).once('close', () => (channelOpen = false));
-  const openChannel = (): SFTPWrapper => {
-    if (!channelOpen) throw new Error(`Cannot reach ${target}: the SFTP connection is closed`);
-    return sftp;
-  };
+  const request = rawRequests(client, sftp, target);
   const at = (path: string) => posix.join(remoteRoot, path);
   const size = async (path: string): Promise<number | null> => {
     try {
@@ -212,7 +235,7 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
     },
     async upload(localPath, path) {
       await client.fastPut(localPath, at(path), { concurrency: tuning.concurrency, chunkSize: tuning.chunkSize });
-      await fsyncRemote(openChannel(), at(path));
+      await fsyncRemote(request, at(path));
     },
     size,
     async rename(from, to, { overwrite }) {
@@ -228,7 +251,7 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
       }
     },
     async writeFile(path, data) {
-      await writeRemoteFile(openChannel(), at(path), data);
+      await writeRemoteFile(request, at(path), data);
     },
     async readFile(path) {
       if ((await client.exists(at(path))) === false) return null;
@@ -239,7 +262,7 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
       return (await client.list(at(dir))).map((entry) => entry.name);
     },
     freeBytes(dir) {
-      return channelOpen ? remoteFreeBytes(sftp, at(dir)) : Promise.resolve(null);
+      return remoteFreeBytes(request, at(dir));
     },
     async remove(path) {
       await client.delete(at(path), true);
