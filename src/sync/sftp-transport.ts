@@ -90,38 +90,47 @@ function explainConnectError(err: unknown, options: SftpTransportOptions): Error
 /** Sends one raw SFTP request and settles with its answer. */
 type RawRequest = <T = void>(send: (sftp: SFTPWrapper, done: (err: Error | null | undefined, value: T) => void) => void) => Promise<T>;
 
+/** The SFTP connection went away while an operation needed it. */
+class ConnectionLostError extends Error {
+  constructor(target: string) {
+    super(`Cannot reach ${target}: the SFTP connection is closed`);
+    this.name = 'ConnectionLostError';
+  }
+}
+
+/** Operations bound to one connection: each rejects once the connection is gone. */
+interface ConnectionGuard {
+  /** Runs an ssh2-sftp-client call. */
+  guard<T>(operation: () => Promise<T>): Promise<T>;
+  request: RawRequest;
+}
+
 /**
- * Raw requests bound to one connection. ssh2 never answers a request sent on a closed channel, nor, after an
- * abrupt socket close, one already in flight: both reject here once the connection is gone, instead of hanging
- * the run.
+ * ssh2 never answers a request sent on a closed channel, nor, after an abrupt socket close, one already in
+ * flight: here both reject once the connection is gone, instead of hanging the run.
  */
-function rawRequests(client: SftpClient, sftp: SFTPWrapper, target: string): RawRequest {
-  let lost: Error | undefined;
+function connectionGuard(client: SftpClient, sftp: SFTPWrapper, target: string): ConnectionGuard {
+  let lost: ConnectionLostError | undefined;
   const pending = new Set<(err: Error) => void>();
   const onLost = () => {
-    lost ??= new Error(`Cannot reach ${target}: the SFTP connection is closed`);
+    lost ??= new ConnectionLostError(target);
     for (const fail of pending) fail(lost);
     pending.clear();
   };
   client.on('close', onLost);
   client.on('end', onLost);
   sftp.once('close', onLost).once('end', onLost);
-  return <T>(send: (sftp: SFTPWrapper, done: (err: Error | null | undefined, value: T) => void) => void) =>
+  const guard = <T>(operation: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (lost) return reject(lost);
-      const fail = (err: Error) => reject(err);
-      pending.add(fail);
-      const settle = (err: Error | null | undefined, value: T) => {
-        pending.delete(fail);
-        if (err) reject(err);
-        else resolve(value);
-      };
-      try {
-        send(sftp, settle);
-      } catch (err) {
-        settle(err as Error, undefined as T);
-      }
+      pending.add(reject);
+      operation()
+        .then(resolve, reject)
+        .finally(() => pending.delete(reject));
     });
+  const request: RawRequest = (send) =>
+    guard(() => new Promise((resolve, reject) => send(sftp, (err, value) => (err ? reject(err) : resolve(value)))));
+  return { guard, request };
 }
 
 /** Opens a remote file, runs `use` on its handle, and closes it; the first error wins. */
@@ -218,11 +227,11 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
     throw explainConnectError(err, options);
   }
   const target = `sftp://${username}@${host}:${port}${remoteRoot}`;
-  const request = rawRequests(client, sftp, target);
+  const { guard, request } = connectionGuard(client, sftp, target);
   const at = (path: string) => posix.join(remoteRoot, path);
   const size = async (path: string): Promise<number | null> => {
     try {
-      return (await client.stat(at(path))).size;
+      return (await guard(() => client.stat(at(path)))).size;
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
@@ -231,20 +240,21 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
   return {
     target,
     async mkdirp(dir) {
-      await client.mkdir(at(dir), true);
+      await guard(() => client.mkdir(at(dir), true));
     },
     async upload(localPath, path) {
-      await client.fastPut(localPath, at(path), { concurrency: tuning.concurrency, chunkSize: tuning.chunkSize });
+      const transfer = { concurrency: tuning.concurrency, chunkSize: tuning.chunkSize };
+      await guard(() => client.fastPut(localPath, at(path), transfer));
       await fsyncRemote(request, at(path));
     },
     size,
     async rename(from, to, { overwrite }) {
       if (overwrite) {
-        await client.posixRename(at(from), at(to));
+        await guard(() => client.posixRename(at(from), at(to)));
         return;
       }
       try {
-        await client.rename(at(from), at(to));
+        await guard(() => client.rename(at(from), at(to)));
       } catch (err) {
         if ((await size(to)) !== null) throw new TargetExistsError(target, to);
         throw err;
@@ -254,21 +264,24 @@ export async function connectSftpTransport(options: SftpTransportOptions): Promi
       await writeRemoteFile(request, at(path), data);
     },
     async readFile(path) {
-      if ((await client.exists(at(path))) === false) return null;
-      return (await client.get(at(path))) as Buffer;
+      if ((await guard(() => client.exists(at(path)))) === false) return null;
+      return (await guard(() => client.get(at(path)))) as Buffer;
     },
     async list(dir) {
-      if ((await client.exists(at(dir))) === false) return [];
-      return (await client.list(at(dir))).map((entry) => entry.name);
+      if ((await guard(() => client.exists(at(dir)))) === false) return [];
+      return (await guard(() => client.list(at(dir)))).map((entry) => entry.name);
     },
     freeBytes(dir) {
       return remoteFreeBytes(request, at(dir));
     },
     async remove(path) {
-      await client.delete(at(path), true);
+      await guard(() => client.delete(at(path), true));
     },
     async close() {
-      await client.end();
+      // After a lost connection ssh2-sftp-client's end() would wait for a close event that already came.
+      await guard(() => client.end()).catch((err: unknown) => {
+        if (!(err instanceof ConnectionLostError)) throw err;
+      });
     },
   };
 }
