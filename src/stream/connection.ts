@@ -5,6 +5,7 @@ import type { Settings } from '../config/index.js';
 import { readTokenFile } from '../platform/secret-file.js';
 import { fieldsQuery } from '../xapi/fields.js';
 import { apiMessageOf } from './classify.js';
+import { connectPaced } from './paced-socket.js';
 import { StreamHttpError, StreamSetupError } from './stream-errors.js';
 
 /** Error bodies are read up to this size: enough for any problem JSON, bounded against a misbehaving peer. */
@@ -71,9 +72,9 @@ export async function openStream(endpoint: StreamEndpoint, signal: AbortSignal):
     const request = send(url, {
       method: 'GET',
       headers: { authorization: `Bearer ${token}`, 'user-agent': USER_AGENT, accept: 'application/json' },
-      // A socket of its own: the global keep-alive agent's idle timeout re-arms a timer on every read, and a
-      // stream's socket is never reused anyway.
-      agent: false,
+      // No agent: a socket of its own, read in batches (PacedSocket). The global keep-alive agent's idle timeout
+      // re-arms a timer on every read, and a stream's socket is never reused anyway.
+      createConnection: () => connectPaced(url),
       signal,
     });
     // A persistent listener: the socket can still fail (or be aborted) after the response arrived.

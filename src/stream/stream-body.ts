@@ -88,9 +88,22 @@ export function readStreamBody(
   };
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (end: BodyEnd) => {
+    let flushQueued = false;
+    /** Hands the queued lines to the kernel; the error when the spool cannot take them. */
+    const flushLines = (): Error | null => {
+      flushQueued = false;
+      try {
+        writer.flush();
+        return null;
+      } catch (err) {
+        return err as Error;
+      }
+    };
+    const finish = (given: BodyEnd) => {
       if (settled) return;
       settled = true;
+      const flushErr = given.kind !== 'fatal' && flushQueued ? flushLines() : null;
+      const end: BodyEnd = flushErr ? { kind: 'fatal', err: flushErr } : given;
       if (end.kind !== 'fatal' && pending.length > 0) {
         status.recordTruncated(1);
         logBadLine(clock.now(), { bytes: pending.length, start: startOf(pending) }, 'partial last line dropped');
@@ -116,15 +129,24 @@ export function readStreamBody(
         return;
       }
       try {
-        const disconnected = writeFrames(frames, nowMs);
-        // Write-through: this chunk's lines reach the .part file before the next chunk is read (kill -9 safe).
-        writer.flush();
-        if (disconnected) {
+        if (writeFrames(frames, nowMs)) {
           pending = NO_BYTES;
           finish({ kind: 'operational-disconnect' });
+          return;
         }
       } catch (err) {
         finish({ kind: 'fatal', err: err as Error });
+        return;
+      }
+      // Write-through (kill -9 safe): one socket read gives a burst of chunks, emitted in one go; their lines
+      // reach the .part file in one write once the burst is handled, before the socket is read again.
+      if (!flushQueued) {
+        flushQueued = true;
+        queueMicrotask(() => {
+          if (settled || !flushQueued) return;
+          const err = flushLines();
+          if (err) finish({ kind: 'fatal', err });
+        });
       }
     });
     response.once('end', () => finish({ kind: 'drop' }));
