@@ -35,6 +35,11 @@ export class PacedSocket extends Duplex {
     });
   }
 
+  /** Bytes read from the connection so far: what the kernel handed over, not what waits there. */
+  get bytesRead(): number {
+    return this.#inner.bytesRead;
+  }
+
   #schedule(): void {
     if (this.#timer !== undefined || !this.#wanted) return;
     const waitMs = this.#lastReadMs + this.#intervalMs - performance.now();

@@ -1,0 +1,209 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { makeTestCertificate } from '../../test/helpers/smtp.js';
+import { tempDir } from '../../test/helpers/tmp.js';
+import { openStream } from './connection.js';
+import { connectPaced, type PacedSocket } from './paced-socket.js';
+
+/** A TCP server that runs `serve` on its one connection; its URL as the stream would be given it. */
+async function tcpPeer(serve: (socket: Socket) => Promise<void> | void): Promise<{ url: URL; close(): Promise<void> }> {
+  const server: Server = createServer((socket) => {
+    socket.on('error', () => undefined);
+    void serve(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Everything the socket hands on, chunk by chunk, and how it ended. */
+function collect(socket: PacedSocket): Promise<{ chunks: Buffer[]; ended: boolean; error: Error | undefined }> {
+  const chunks: Buffer[] = [];
+  let ended = false;
+  let error: Error | undefined;
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.on('end', () => (ended = true));
+  socket.on('error', (err) => (error = err));
+  return new Promise((resolve) => socket.on('close', () => resolve({ chunks, ended, error })));
+}
+
+const piece = (i: number) => Buffer.from(`{"data":{"id":"${i}"}}\r\n`);
+
+test('PacedSocket hands on every byte in order, a rest interval of bytes at a time, then the end', async () => {
+  const pieces = 40;
+  const peer = await tcpPeer(async (socket) => {
+    for (let i = 0; i < pieces; i++) {
+      socket.write(piece(i));
+      await sleep(5);
+    }
+    socket.end();
+  });
+  try {
+    const result = await collect(connectPaced(peer.url, 100));
+    const expected = Buffer.concat(Array.from({ length: pieces }, (_, i) => piece(i)));
+    assert.deepEqual(Buffer.concat(result.chunks), expected);
+    assert.equal(result.ended, true);
+    assert.equal(result.error, undefined);
+    // 40 writes over at least 200 ms reach it read every 100 ms: a few batches, never one chunk per write.
+    assert.ok(result.chunks.length < pieces / 4, `${result.chunks.length} chunks`);
+  } finally {
+    await peer.close();
+  }
+});
+
+test('PacedSocket keeps every byte while its reader holds back (backpressure), then ends', async () => {
+  const block = Buffer.alloc(64 * 1024);
+  const blocks = 32;
+  const peer = await tcpPeer((socket) => {
+    for (let i = 0; i < blocks; i++) socket.write(block.fill(i % 256));
+    socket.end();
+  });
+  try {
+    const socket = connectPaced(peer.url, 10);
+    let bytes = 0;
+    let checksum = 0;
+    const ended = new Promise<void>((resolve) => socket.on('end', resolve));
+    socket.on('readable', () => {
+      let chunk: Buffer | null;
+      while ((chunk = socket.read(1000) as Buffer | null) !== null) {
+        for (const byte of chunk) checksum += byte;
+        bytes += chunk.length;
+      }
+    });
+    await ended;
+    assert.equal(bytes, block.length * blocks);
+    let expected = 0;
+    for (let i = 0; i < blocks; i++) expected += (i % 256) * block.length;
+    assert.equal(checksum, expected);
+  } finally {
+    await peer.close();
+  }
+});
+
+test('PacedSocket stops reading while it rests: the bytes wait in the kernel, not in the process', async () => {
+  const total = 4 * 1024 * 1024;
+  const peer = await tcpPeer((socket) => {
+    socket.end(Buffer.alloc(total, 1));
+  });
+  try {
+    const socket = connectPaced(peer.url, 400);
+    const firstRead = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    const result = collect(socket);
+    await firstRead;
+    await sleep(200);
+    // A read or two of 64 KiB, not the 4 MiB the peer sent: the one-byte buffer stops the handle.
+    assert.ok(socket.bytesRead <= 512 * 1024, `${socket.bytesRead} bytes read while resting`);
+    assert.equal(Buffer.concat((await result).chunks).length, total);
+  } finally {
+    await peer.close();
+  }
+});
+
+test('PacedSocket closes without an end when the peer resets the connection', async () => {
+  const peer = await tcpPeer(async (socket) => {
+    socket.write(piece(1));
+    await sleep(30);
+    socket.resetAndDestroy();
+  });
+  try {
+    const result = await collect(connectPaced(peer.url, 10));
+    assert.equal(result.ended, false);
+  } finally {
+    await peer.close();
+  }
+});
+
+test('PacedSocket destroyed while resting closes its connection', async () => {
+  let peerClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (peerClosed = resolve));
+  const peer = await tcpPeer((socket) => {
+    socket.on('close', peerClosed);
+    socket.write(piece(1));
+  });
+  try {
+    const socket = connectPaced(peer.url, 10_000);
+    socket.on('data', () => socket.destroy());
+    await closed;
+    assert.equal(socket.destroyed, true);
+  } finally {
+    await peer.close();
+  }
+});
+
+/** HTTPS stream endpoints on 127.0.0.1 and 127.0.0.2 with a certificate for 127.0.0.1 and localhost that no system CA signed. */
+async function httpsApi(dir: string) {
+  const cert = await makeTestCertificate(dir, 'api');
+  const listen = async (host: string) => {
+    const server = createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(piece(7));
+    });
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    return server;
+  };
+  const servers = [await listen('127.0.0.1'), await listen('127.0.0.2')];
+  const [port, otherAddressPort] = servers.map((server) => (server.address() as AddressInfo).port);
+  const close = () => Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  return { cert, port: port!, otherAddressPort: otherAddressPort!, close };
+}
+
+test('openStream() over https refuses a certificate no trusted CA signed', async () => {
+  const dir = await tempDir();
+  const tokenFile = join(dir, 'token');
+  await writeFile(tokenFile, 'token\n', { mode: 0o600 });
+  const api = await httpsApi(dir);
+  try {
+    const url = new URL(`https://localhost:${api.port}/2/tweets/sample/stream`);
+    await assert.rejects(openStream({ url, tokenFile }, new AbortController().signal), (err: NodeJS.ErrnoException) => {
+      assert.match(err.code ?? '', /SELF_SIGNED|UNABLE_TO_VERIFY/);
+      return true;
+    });
+  } finally {
+    await api.close();
+  }
+});
+
+test('openStream() over https reads the body once the CA is trusted, and checks the host name', async () => {
+  const dir = await tempDir();
+  const tokenFile = join(dir, 'token');
+  await writeFile(tokenFile, 'token\n', { mode: 0o600 });
+  const api = await httpsApi(dir);
+  // Trusting a CA takes NODE_EXTRA_CA_CERTS at start-up, so a child process opens the stream.
+  const connection = fileURLToPath(new URL('./connection.ts', import.meta.url));
+  const script = `
+    import { openStream } from ${JSON.stringify(connection)};
+    const [url, tokenFile] = process.argv.slice(1);
+    try {
+      const response = await openStream({ url: new URL(url), tokenFile }, new AbortController().signal);
+      let body = '';
+      for await (const chunk of response) body += chunk;
+      process.stdout.write(body);
+    } catch (err) {
+      process.stdout.write('refused ' + err.code);
+    }`;
+  const open = async (host: string, port = api.port) => {
+    const url = `https://${host}:${port}/2/tweets/sample/stream`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script, url, tokenFile],
+      { env: { ...process.env, NODE_EXTRA_CA_CERTS: api.cert.certFile } },
+    );
+    return stdout;
+  };
+  try {
+    assert.equal(await open('localhost'), piece(7).toString());
+    assert.equal(await open('127.0.0.1'), piece(7).toString());
+    // The certificate names 127.0.0.1 and localhost only: the same server at another address is refused.
+    assert.equal(await open('127.0.0.2', api.otherAddressPort), 'refused ERR_TLS_CERT_ALTNAME_INVALID');
+  } finally {
+    await api.close();
+  }
+});
