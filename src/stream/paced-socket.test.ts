@@ -15,13 +15,19 @@ import { connectPaced, type PacedSocket } from './paced-socket.js';
 
 /** A TCP server that runs `serve` on its one connection; its URL as the stream would be given it. */
 async function tcpPeer(serve: (socket: Socket) => Promise<void> | void): Promise<{ url: URL; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
-    socket.on('error', () => undefined);
+    sockets.add(socket);
+    socket.on('error', () => undefined).on('close', () => sockets.delete(socket));
     void serve(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const close = () => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { url, close };
 }
 
 /** Everything the socket hands on, chunk by chunk, and how it ended. */
@@ -59,6 +65,26 @@ test('PacedSocket hands on every byte in order, a rest interval of bytes at a ti
   }
 });
 
+test('PacedSocket rests only once the kernel is empty: a backlog arrives whole without waiting out a rest', async () => {
+  const total = 16 * 1024 * 1024;
+  const peer = await tcpPeer((socket) => {
+    socket.end(Buffer.alloc(total, 2));
+  });
+  try {
+    const socket = connectPaced(peer.url, 60_000);
+    let timer: NodeJS.Timeout | undefined;
+    const rested = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the backlog waited for a rest: reading is capped')), 30_000);
+    });
+    // 16 MiB is 256 reads of 64 KiB: a rest after each would take hours.
+    const result = await Promise.race([collect(socket), rested]).finally(() => clearTimeout(timer));
+    assert.equal(Buffer.concat(result.chunks).length, total);
+    assert.equal(result.ended, true);
+  } finally {
+    await peer.close();
+  }
+});
+
 test('PacedSocket keeps every byte while its reader holds back (backpressure), then ends', async () => {
   const block = Buffer.alloc(64 * 1024);
   const blocks = 32;
@@ -88,20 +114,24 @@ test('PacedSocket keeps every byte while its reader holds back (backpressure), t
   }
 });
 
-test('PacedSocket stops reading while it rests: the bytes wait in the kernel, not in the process', async () => {
-  const total = 4 * 1024 * 1024;
+test('PacedSocket stops reading while it rests: bytes that come meanwhile wait in the kernel, not in the process', async () => {
+  const later = 4 * 1024 * 1024;
+  let sendLater!: () => void;
   const peer = await tcpPeer((socket) => {
-    socket.end(Buffer.alloc(total, 1));
+    socket.write(piece(1));
+    sendLater = () => socket.end(Buffer.alloc(later, 1));
   });
   try {
-    const socket = connectPaced(peer.url, 400);
+    const socket = connectPaced(peer.url, 1_000);
     const firstRead = new Promise<void>((resolve) => socket.once('data', () => resolve()));
     const result = collect(socket);
     await firstRead;
+    await sleep(50);
+    sendLater();
     await sleep(200);
-    // A read or two of 64 KiB, not the 4 MiB the peer sent: the one-byte buffer stops the handle.
-    assert.ok(socket.bytesRead <= 512 * 1024, `${socket.bytesRead} bytes read while resting`);
-    assert.equal(Buffer.concat((await result).chunks).length, total);
+    // A read or two of 64 KiB, not the 4 MiB the peer sent while it rested: the one-byte buffer stops the handle.
+    assert.ok(socket.bytesRead <= piece(1).length + 256 * 1024, `${socket.bytesRead} bytes read while resting`);
+    assert.equal(Buffer.concat((await result).chunks).length, piece(1).length + later);
   } finally {
     await peer.close();
   }

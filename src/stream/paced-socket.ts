@@ -21,6 +21,9 @@ export class PacedSocket extends Duplex {
   #lastReadMs = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | undefined;
   #wanted = true;
+  /** The last read found the kernel still holding bytes: read again at once (see #holdBurstOpen). */
+  #inBurst = false;
+  #burstTurn = 0;
 
   constructor(inner: Socket, intervalMs: number) {
     super({ allowHalfOpen: false });
@@ -42,16 +45,39 @@ export class PacedSocket extends Duplex {
 
   #schedule(): void {
     if (this.#timer !== undefined || !this.#wanted) return;
-    const waitMs = this.#lastReadMs + this.#intervalMs - performance.now();
+    const waitMs = this.#inBurst ? 0 : this.#lastReadMs + this.#intervalMs - performance.now();
     if (waitMs <= 0) this.#readInner();
     else this.#timer = setTimeout(() => this.#readInner(), waitMs);
   }
 
   #readInner(): void {
     this.#timer = undefined;
-    this.#lastReadMs = performance.now();
     let chunk: Buffer | null;
-    while (this.#wanted && (chunk = this.#inner.read() as Buffer | null) !== null) this.#wanted = this.push(chunk);
+    let got = false;
+    while (this.#wanted && (chunk = this.#inner.read() as Buffer | null) !== null) {
+      got = true;
+      this.#wanted = this.push(chunk);
+    }
+    // Only a read that found bytes starts a rest; asking before any came (at connect) must not delay the first.
+    if (!got) return;
+    this.#lastReadMs = performance.now();
+    this.#holdBurstOpen();
+  }
+
+  /**
+   * A read hands on one read's worth (64 KiB, less over TLS) and restarts the handle, which reads again in the
+   * next poll phase if the kernel holds more. Until a whole loop turn passes without more, the socket reads on
+   * without resting: the rest must never cap throughput below what the API sends.
+   */
+  #holdBurstOpen(): void {
+    this.#inBurst = true;
+    const turn = ++this.#burstTurn;
+    // Two check phases: the first may come before the poll phase that sees the restarted read.
+    setImmediate(() =>
+      setImmediate(() => {
+        if (turn === this.#burstTurn) this.#inBurst = false;
+      }),
+    );
   }
 
   override _read(): void {
