@@ -7,11 +7,12 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { connect as tlsConnect, createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
 import { promisify } from 'node:util';
 import { makeTestCertificate } from '../../test/helpers/smtp.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { openStream } from './connection.js';
-import { connectPaced, type PacedSocket } from './paced-socket.js';
+import { connectPaced, PacedSocket } from './paced-socket.js';
 
 /** A TCP server that runs `serve` on its one connection; its URL as the stream would be given it. */
 async function tcpPeer(serve: (socket: Socket) => Promise<void> | void): Promise<{ url: URL; close(): Promise<void> }> {
@@ -42,6 +43,8 @@ function collect(socket: PacedSocket): Promise<{ chunks: Buffer[]; ended: boolea
 }
 
 const piece = (i: number) => Buffer.from(`{"data":{"id":"${i}"}}\r\n`);
+/** A message of a typical sampled-stream size (2.5 KB). */
+const message = (i: number) => Buffer.from(`{"data":{"id":"${i}","text":"${'x'.repeat(2450)}"}}\r\n`);
 
 test('PacedSocket hands on every byte in order, a rest interval of bytes at a time, then the end', async () => {
   const pieces = 40;
@@ -82,6 +85,43 @@ test('PacedSocket rests only once the kernel is empty: a backlog arrives whole w
     assert.equal(result.ended, true);
   } finally {
     await peer.close();
+  }
+});
+
+test('PacedSocket over TLS reads a backlog of small records without waiting out a rest', async () => {
+  const cert = await makeTestCertificate(await tempDir(), 'backlog');
+  const records = 4000;
+  const sockets = new Set<Socket>();
+  const server = createTlsServer({ key: cert.keyPem, cert: cert.certPem }, (socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    // One TLS record per message of a few kilobytes, written as fast as the client takes them, as an API
+    // server writes a backlog.
+    let next = 0;
+    const pump = () => {
+      while (next < records) {
+        if (!socket.write(message(next++))) return;
+      }
+      socket.end();
+    };
+    socket.on('drain', pump);
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const inner = tlsConnect({ host: '127.0.0.1', port, ca: cert.certPem, highWaterMark: 1 } as ConnectionOptions);
+    const socket = new PacedSocket(inner, 60_000);
+    let timer: NodeJS.Timeout | undefined;
+    const rested = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the backlog waited for a rest: reading is capped')), 30_000);
+    });
+    const result = await Promise.race([collect(socket), rested]).finally(() => clearTimeout(timer));
+    const expected = Buffer.concat(Array.from({ length: records }, (_, i) => message(i)));
+    assert.ok(Buffer.concat(result.chunks).equals(expected), 'every record, in order');
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    server.close();
   }
 });
 
