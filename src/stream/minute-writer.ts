@@ -47,7 +47,7 @@ export interface MinuteWriterDeps {
   onSpoolFull?: (full: boolean) => void;
   /** Closing a file failed (disk full, I/O error): the daemon cannot go on. */
   onFatal: (err: Error) => void;
-  /** Chunk buffer size: a socket chunk (at most 64 KiB) with its `__meta` members fits in one write. @default 131072 */
+  /** Buffer size: one socket read (64 KiB) with its `__meta` members fits in one write. @default 131072 */
   bufferBytes?: number;
 }
 
@@ -68,8 +68,9 @@ const KIND_COUNTER: Record<LineKind, 'tweets' | 'errors' | 'other'> = {
  * Writes each line into the `.part` file of the UTC minute it was received in and, at the minute's end (a
  * clock timer, not the next message), flushes, fsyncs and renames it to `.jsonl` (DESIGN 3.1).
  *
- * Write-through per socket chunk: the reader write()s the lines of one chunk and then calls flush(), which
- * hands them to the kernel in one `writeSync` before the next chunk is read. A killed daemon therefore loses
+ * Write-through per socket read: the reader write()s the lines of what one read of the connection brought
+ * (PacedSocket reads it every 50 ms at most) and then calls flush(), which hands them to the kernel in one
+ * `writeSync` before the connection is read again. A killed daemon therefore loses
  * nothing it has read (the page cache survives the process); only fsync at the minute's end makes it survive
  * a power cut. A write into the page cache is quick and a synchronous data path needs no backpressure; only
  * the slow part, fsync and rename, runs off the loop.
@@ -101,7 +102,7 @@ export class MinuteWriter {
     open.stats[KIND_COUNTER[line.kind]]++;
   }
 
-  /** Hands the queued lines to the kernel in one write: called at the end of every socket chunk. */
+  /** Hands the queued lines to the kernel in one write: called after every socket read's lines. */
   flush(): void {
     if (this.#open) this.#flush(this.#open);
   }
