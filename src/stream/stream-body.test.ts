@@ -97,3 +97,22 @@ test('readStreamBody() writes each chunk\'s complete lines to the .part file bef
   await t.ended;
   await t.writer.close();
 });
+
+test('readStreamBody() writes the lines of chunks handed on together (one socket read) in one write', async () => {
+  const t = await setup();
+  let flushes = 0;
+  const flush = t.writer.flush.bind(t.writer);
+  t.writer.flush = () => {
+    flushes++;
+    flush();
+  };
+  // One socket read carrying several HTTP chunks: the response emits them one after another, in one go.
+  t.response.emit('data', Buffer.from('{"data":{"id":"1"}}\r\n'));
+  t.response.emit('data', Buffer.from('{"data":{"id":"2"}}\r\n'));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(flushes, 1);
+  assert.equal((await t.spoolText()).split('\n').filter(Boolean).length, 2);
+  t.response.end();
+  await t.ended;
+  await t.writer.close();
+});
