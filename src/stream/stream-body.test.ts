@@ -68,6 +68,8 @@ test('readStreamBody() ends the connection itself after an operational disconnec
   t.response.write(`{"data":{"id":"1"}}\r\n${opDisconnect}\r\n{"data":{"id":"2"}}\r\n`);
   assert.deepEqual(await t.ended, { kind: 'operational-disconnect' });
   assert.equal(t.response.destroyed, true);
+  // Written through when the body ends, not only when the file closes.
+  assert.equal((await t.spoolText()).trim().split('\n').length, 2);
   await t.writer.close();
   const lines = (await t.spoolText()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(lines.map((l) => Object.keys(l)), [['data', '__meta'], ['errors', '__meta']]);

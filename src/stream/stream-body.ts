@@ -102,7 +102,8 @@ export function readStreamBody(
     const finish = (given: BodyEnd) => {
       if (settled) return;
       settled = true;
-      const flushErr = given.kind !== 'fatal' && flushQueued ? flushLines() : null;
+      // Whatever ended the body (an operational disconnect line among them), its lines go to the kernel now.
+      const flushErr = given.kind !== 'fatal' ? flushLines() : null;
       const end: BodyEnd = flushErr ? { kind: 'fatal', err: flushErr } : given;
       if (end.kind !== 'fatal' && pending.length > 0) {
         status.recordTruncated(1);
