@@ -1,17 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { connect as tlsConnect, createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
-import { promisify } from 'node:util';
 import { makeTestCertificate } from '../../test/helpers/smtp.js';
 import { tempDir } from '../../test/helpers/tmp.js';
-import { openStream } from './connection.js';
 import { connectPaced, PacedSocket } from './paced-socket.js';
 
 /** A TCP server that runs `serve` on its one connection; its URL as the stream would be given it. */
@@ -206,75 +199,5 @@ test('PacedSocket destroyed while resting closes its connection', async () => {
     assert.equal(socket.destroyed, true);
   } finally {
     await peer.close();
-  }
-});
-
-/** HTTPS stream endpoints on 127.0.0.1 and 127.0.0.2 with a certificate for 127.0.0.1 and localhost that no system CA signed. */
-async function httpsApi(dir: string) {
-  const cert = await makeTestCertificate(dir, 'api');
-  const listen = async (host: string) => {
-    const server = createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(piece(7));
-    });
-    await new Promise<void>((resolve) => server.listen(0, host, resolve));
-    return server;
-  };
-  const servers = [await listen('127.0.0.1'), await listen('127.0.0.2')];
-  const [port, otherAddressPort] = servers.map((server) => (server.address() as AddressInfo).port);
-  const close = () => Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-  return { cert, port: port!, otherAddressPort: otherAddressPort!, close };
-}
-
-test('openStream() over https refuses a certificate no trusted CA signed', async () => {
-  const dir = await tempDir();
-  const tokenFile = join(dir, 'token');
-  await writeFile(tokenFile, 'token\n', { mode: 0o600 });
-  const api = await httpsApi(dir);
-  try {
-    const url = new URL(`https://localhost:${api.port}/2/tweets/sample/stream`);
-    await assert.rejects(openStream({ url, tokenFile }, new AbortController().signal), (err: NodeJS.ErrnoException) => {
-      assert.match(err.code ?? '', /SELF_SIGNED|UNABLE_TO_VERIFY/);
-      return true;
-    });
-  } finally {
-    await api.close();
-  }
-});
-
-test('openStream() over https reads the body once the CA is trusted, and checks the host name', async () => {
-  const dir = await tempDir();
-  const tokenFile = join(dir, 'token');
-  await writeFile(tokenFile, 'token\n', { mode: 0o600 });
-  const api = await httpsApi(dir);
-  // Trusting a CA takes NODE_EXTRA_CA_CERTS at start-up, so a child process opens the stream.
-  const connection = fileURLToPath(new URL('./connection.ts', import.meta.url));
-  const script = `
-    import { openStream } from ${JSON.stringify(connection)};
-    const [url, tokenFile] = process.argv.slice(1);
-    try {
-      const response = await openStream({ url: new URL(url), tokenFile }, new AbortController().signal);
-      let body = '';
-      for await (const chunk of response) body += chunk;
-      process.stdout.write(body);
-    } catch (err) {
-      process.stdout.write('refused ' + err.code);
-    }`;
-  const open = async (host: string, port = api.port) => {
-    const url = `https://${host}:${port}/2/tweets/sample/stream`;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script, url, tokenFile],
-      { env: { ...process.env, NODE_EXTRA_CA_CERTS: api.cert.certFile } },
-    );
-    return stdout;
-  };
-  try {
-    assert.equal(await open('localhost'), piece(7).toString());
-    assert.equal(await open('127.0.0.1'), piece(7).toString());
-    // The certificate names 127.0.0.1 and localhost only: the same server at another address is refused.
-    assert.equal(await open('127.0.0.2', api.otherAddressPort), 'refused ERR_TLS_CERT_ALTNAME_INVALID');
-  } finally {
-    await api.close();
   }
 });
