@@ -144,7 +144,7 @@ export function readStreamBody(
       if (!flushQueued) {
         flushQueued = true;
         queueMicrotask(() => {
-          if (settled || !flushQueued) return;
+          if (settled) return;
           const err = flushLines();
           if (err) finish({ kind: 'fatal', err });
         });
