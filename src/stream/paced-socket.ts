@@ -7,7 +7,7 @@ import { connect as tlsConnect } from 'node:tls';
  * each wake-up (epoll, read, the HTTP parser, a write) costs far more than its bytes, so they are gathered
  * (issue 13). 50 ms stays well inside the 100 ms within which kill -9 must lose nothing sent.
  */
-export const STREAM_READ_INTERVAL_MS = 50;
+const STREAM_READ_INTERVAL_MS = 50;
 
 /**
  * A socket that rests `intervalMs` between reads of its connection, for Node's HTTP client (`createConnection`);
