@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { acquireLock } from '../src/platform/lock-file.js';
@@ -276,11 +276,17 @@ for (const kind of ['local', 'sftp'] as const) {
       await clock.advance(23 * 3_600_000);
       const second = await writeSpoolFile(spool(), '2026-11-23T05:00:00Z', 5);
       let result = await runSync(deps());
-      assert.equal(result.pruned, 0);
+      assert.deepEqual(result.pruned, { count: 0, bytes: 0 });
       assert.deepEqual(Object.keys(result.state?.sent ?? {}).sort(), [first, second]);
       await clock.advance(2 * 3_600_000);
-      result = await runSync(deps());
-      assert.equal(result.pruned, 1);
+      const sink = logSink();
+      result = await runSync(deps({ log: sink.log }));
+      const firstBytes = (await stat(join(env.target, first))).size;
+      assert.deepEqual(result.pruned, { count: 1, bytes: firstBytes });
+      const logged = sink.lines().filter((line) => line.folder === 'sent');
+      assert.deepEqual(logged.map(({ count, bytes, msg }) => ({ count, bytes, msg })), [
+        { count: 1, bytes: firstBytes, msg: `retention pruned 1 entries (${firstBytes} bytes) from sent/` },
+      ]);
       assert.deepEqual(Object.keys(result.state?.sent ?? {}), [second]);
       assert.deepEqual(await filesUnder(join(state(), 'sent')), [second]);
     });

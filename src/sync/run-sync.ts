@@ -5,6 +5,7 @@ import type { Settings } from '../config/index.js';
 import type { Clock } from '../platform/clock.js';
 import { acquireLock, LockBusyError } from '../platform/lock-file.js';
 import type { Logger } from '../platform/logger.js';
+import { logPrune, type PruneTotals } from '../platform/prune-log.js';
 import {
   decodeRemoteSyncState,
   encodeSyncState,
@@ -55,14 +56,14 @@ export interface SyncResult {
   bytes: number;
   /** Foreign files in the spool, never sent. */
   foreign: number;
-  /** Kept copies older than `keep_sent_h`, deleted. */
-  pruned: number;
+  /** Kept copies older than `keep_sent_h`, deleted: how many, and their bytes. */
+  pruned: PruneTotals;
   /** The state pushed to server 1; null when skipped. */
   state: SyncState | null;
 }
 
 function emptyResult(skipped: boolean): SyncResult {
-  return { skipped, sent: 0, alreadyDelivered: 0, resent: 0, bytes: 0, foreign: 0, pruned: 0, state: null };
+  return { skipped, sent: 0, alreadyDelivered: 0, resent: 0, bytes: 0, foreign: 0, pruned: { count: 0, bytes: 0 }, state: null };
 }
 
 /** Parses `--resend YYYY-MM-DDTHH-MM` (a trailing Z is accepted) to the minute's start; RangeError otherwise. */
@@ -143,6 +144,7 @@ async function syncLocked(deps: SyncDeps, resendMs: number | undefined): Promise
   const startedMs = clock.now();
   const result = emptyResult(false);
   result.pruned = await pruneSent(stateDir, startedMs - settings.sync.keep_sent_h * HOUR_MS);
+  logPrune(log, 'sent', result.pruned);
   // A corrupt state file is set aside with an alert; the run then rebuilds it from the spool and server 1.
   const repair = stateFileRepair(stateDir, startedMs, log, settings.server);
   // Read before listing the spool: every minute before this watermark is already closed, so it is listed.

@@ -4,6 +4,7 @@ import { fsyncDir, temporaryPathFor } from '../platform/atomic-write.js';
 import { minuteRelativePath, parseSpoolName } from '../contracts/index.js';
 import { fileSha256 } from '../platform/file-sha256.js';
 import { isNotFound } from '../platform/fs-errors.js';
+import type { PruneTotals } from '../platform/prune-log.js';
 
 /**
  * `<state>/sent/`: server 2's copies of the files already on server 1, at their spool-relative paths, kept
@@ -65,16 +66,18 @@ async function removeEmptyDirs(root: string, relative: string): Promise<void> {
   }
 }
 
-/** Deletes kept copies sent before `cutoffMs`; returns how many went. */
-export async function pruneSent(stateDir: string, cutoffMs: number): Promise<number> {
+/** Deletes kept copies sent before `cutoffMs`; returns how many went and their bytes. */
+export async function pruneSent(stateDir: string, cutoffMs: number): Promise<PruneTotals> {
   const root = sentDir(stateDir);
-  let pruned = 0;
+  const pruned: PruneTotals = { count: 0, bytes: 0 };
   for (const relativePath of await listFiles(root)) {
     const path = join(root, relativePath);
-    if ((await stat(path)).mtimeMs >= cutoffMs) continue;
+    const info = await stat(path);
+    if (info.mtimeMs >= cutoffMs) continue;
     await rm(path, { force: true });
     await removeEmptyDirs(root, dirname(relativePath));
-    pruned++;
+    pruned.count++;
+    pruned.bytes += info.size;
   }
   return pruned;
 }

@@ -23,6 +23,7 @@ import { ManifestCache } from '../../contracts/hour-manifest.js';
 import { appendLateLines } from '../staging/late-store.js';
 import { moveFile } from '../../platform/move-file.js';
 import { entriesIn, statIfExists } from '../../platform/optional-files.js';
+import { logPrune, type PruneTotals } from '../../platform/prune-log.js';
 import { recordReceiptMinutes } from './receipt-minutes.js';
 import { scanSpool, type SpoolFile } from '../../contracts/spool-scan.js';
 import {
@@ -206,8 +207,7 @@ export async function ingestSpool(deps: IngestDeps): Promise<IngestResult> {
     log.warn({ kind: alert.kind, file: alert.path }, alert.detail);
   }
   await pruneEmptyFolders(spool, scan.folders, clock.now());
-  const { count, bytes } = await pruneIngested(staging, settings.hourly.keep_spool_h, clock.now());
-  if (count > 0) log.info({ folder: 'ingested', count, bytes }, `retention pruned ${count} entries (${bytes} bytes) from ingested/`);
+  logPrune(log, 'ingested', await pruneIngested(staging, settings.hourly.keep_spool_h, clock.now()));
   if (result.files > 0 || result.quarantined > 0) {
     const { stagedHours, ...counts } = result;
     log.info({ ...counts, hours: [...stagedHours].sort() }, 'spool ingested');
@@ -316,8 +316,8 @@ async function pruneEmptyFolders(spool: string, folders: readonly string[], nowM
 }
 
 /** Deletes kept spool files older than `keep_spool_h` (by their minute); returns how many and their bytes. */
-async function pruneIngested(staging: string, keepHours: number, nowMs: number): Promise<{ count: number; bytes: number }> {
-  const pruned = { count: 0, bytes: 0 };
+async function pruneIngested(staging: string, keepHours: number, nowMs: number): Promise<PruneTotals> {
+  const pruned: PruneTotals = { count: 0, bytes: 0 };
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await entriesIn(dir)) {
       const path = join(dir, entry.name);

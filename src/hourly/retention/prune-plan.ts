@@ -1,4 +1,5 @@
 import { DAY_MS } from '../../platform/time.js';
+import type { PruneTotals } from '../../platform/prune-log.js';
 
 /** Folders `hourly` prunes by age (the `retention` settings, DESIGN 9). */
 export type RetainedFolder = 'quarantine' | 'late';
@@ -18,12 +19,6 @@ export interface RetainedEntry {
 export interface RetentionDays {
   quarantine_days: number;
   late_days: number;
-}
-
-/** Count and bytes pruned from one folder. */
-export interface PruneTotals {
-  count: number;
-  bytes: number;
 }
 
 const DAYS_KEY: Record<RetainedFolder, keyof RetentionDays> = { quarantine: 'quarantine_days', late: 'late_days' };

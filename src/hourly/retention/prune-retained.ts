@@ -5,7 +5,8 @@ import type { Logger } from '../../platform/logger.js';
 import { entriesIn, statIfExists } from '../../platform/optional-files.js';
 import { folderSize } from '../../platform/folder-size.js';
 import { listManifestHours } from '../../contracts/hour-manifest.js';
-import { planPrune, pruneTotals, type PruneTotals, type RetainedEntry, type RetainedFolder } from './prune-plan.js';
+import { logPrune, type PruneTotals } from '../../platform/prune-log.js';
+import { planPrune, pruneTotals, type RetainedEntry, type RetainedFolder } from './prune-plan.js';
 
 async function quarantineEntries(dir: string): Promise<RetainedEntry[]> {
   const found: RetainedEntry[] = [];
@@ -54,8 +55,6 @@ export async function pruneRetained(settings: Settings, log: Logger, wallNowMs: 
   for (const entry of pruned) await rm(entry.path, { recursive: true, force: true });
   await removeEmptyFolders(quarantineDir);
   const totals = pruneTotals(pruned);
-  for (const [folder, { count, bytes }] of Object.entries(totals)) {
-    if (count > 0) log.info({ folder, count, bytes }, `retention pruned ${count} entries (${bytes} bytes) from ${folder}/`);
-  }
+  for (const [folder, folderTotals] of Object.entries(totals)) logPrune(log, folder, folderTotals);
   return totals;
 }
