@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
-import { access, mkdir, utimes, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fixedClock } from '../src/platform/clock.js';
+import { silentLogger } from '../src/platform/logger.js';
+import { readManifest } from '../src/contracts/hour-manifest.js';
 import { DAY_MS } from '../src/platform/time.js';
 import { runHourly } from '../src/hourly/index.js';
 import { pruneRetained } from '../src/hourly/retention/prune-retained.js';
 import { tempDir } from './helpers/tmp.js';
 import { testSettings } from './helpers/settings.js';
 import { logSink } from './helpers/log-sink.js';
+import { snowflakeId, tweetLine, writeSpoolFile, writeStreamJson } from './helpers/spool-writer.js';
 
 async function fileAged(path: string, bytes: number, ageDays: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -61,5 +64,25 @@ describe('retention', () => {
     await runHourly({ settings, clock: fixedClock(Date.parse('2026-11-22T11:06:30Z')), log: sink.log });
     assert.equal(await exists(old), false);
     assert.ok(sink.lines().some((line) => line.folder === 'quarantine' && line.count === 1));
+  });
+
+  it('closes a published hour that received only non-tweet lines once its retention ends, removing its minute record', async () => {
+    const { settings } = await testSettings(await tempDir(), { hourly: { first_hour: '2026-11-22T09', expect_server2: false, xz_preset: 0 } });
+    const { spool, state, staging } = settings.paths;
+    // Receipt hour 09 holds an error message only: a minute record, but no chunk and no staging folder.
+    const errorOnly = JSON.stringify({ errors: [{ title: 'operational-disconnect' }], __meta: { retrieved_at: '2026-11-22T09:30:01.000Z', server: 'server1' } });
+    await writeSpoolFile(spool, 'server1', '2026-11-22T09:30:00Z', [errorOnly]);
+    const createdAt = '2026-11-22T10:30:00.000Z';
+    await writeSpoolFile(spool, 'server1', '2026-11-22T10:30:00Z', [tweetLine({ id: snowflakeId(Date.parse(createdAt), 1), createdAt }, '2026-11-22T10:30:01.000Z', 'server1')]);
+    const run = async (at: string) => {
+      await writeStreamJson(state, { watermark: at });
+      return runHourly({ settings, clock: fixedClock(Date.parse(at)), log: silentLogger() });
+    };
+    assert.deepEqual((await run('2026-11-22T11:06:00.000Z')).outcomes.map((o) => o.hour), ['2026-11-22T09', '2026-11-22T10']);
+    assert.deepEqual((await readdir(join(staging, 'minutes'))).sort(), ['2026-11-22T09.json', '2026-11-22T10.json']);
+    // staging_retention_h (48) after their first publication both hours are closed, and nothing of them is left.
+    assert.deepEqual((await run('2026-11-24T11:07:00.000Z')).closed.sort(), ['2026-11-22T09', '2026-11-22T10']);
+    assert.deepEqual(await readdir(join(staging, 'minutes')), []);
+    assert.notEqual((await readManifest(staging, '2026-11-22T09'))?.closed_at ?? null, null);
   });
 });

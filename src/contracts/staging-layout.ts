@@ -47,9 +47,14 @@ export function manifestsDir(staging: string): string {
   return join(staging, 'manifests');
 }
 
+/** Folder of the receipt minute records. */
+export function minutesDir(staging: string): string {
+  return join(staging, 'minutes');
+}
+
 /** Receipt minutes of one UTC hour, per server. */
 export function minutesPath(staging: string, hourKey: string): string {
-  return join(staging, 'minutes', `${hourKey}.json`);
+  return join(minutesDir(staging), `${hourKey}.json`);
 }
 
 /** Arrivals of `server` for hour `hourKey` after its staging was removed (DESIGN 3.4). */

@@ -1,6 +1,6 @@
 import { acquireLock, describeStaleLock, LockBusyError, type Lock } from '../platform/lock-file.js';
 import { appendIngestAlerts, HOUR_MS } from '../contracts/index.js';
-import { amendAction, closeHour, removeClosedStaging, stagedHourKeys, stageLateFiles } from './schedule/amend.js';
+import { amendAction, closeHour, minuteRecordHourKeys, removeClosedStaging, stagedHourKeys, stageLateFiles } from './schedule/amend.js';
 import { listChunks } from './staging/copy-index.js';
 import { hourKey, parseHourKey } from '../contracts/hour-label.js';
 import { listManifestHours, readManifest } from '../contracts/hour-manifest.js';
@@ -125,7 +125,10 @@ async function publishReady(deps: HourlyDeps, result: HourlyResult, refusals: Sp
     result.outcomes.push(await publishHour(deps, hour, { rebuild: false }));
   }
   result.waiting = unpublished.filter((hour) => !hours.includes(hour)).map(hourKey);
-  await amendPublished(deps, staged.filter((hour) => published.has(hour)), result, refusals);
+  // Published hours with staging or a minute record left: each is amended, or closed once its retention ends.
+  const recorded = (await minuteRecordHourKeys(staging)).map(parseHourKey);
+  const open = [...new Set([...staged, ...recorded])].filter((hour) => published.has(hour)).sort((a, b) => a - b);
+  await amendPublished(deps, open, result, refusals);
 }
 
 /**

@@ -5,7 +5,7 @@ import { writeManifest, type HourManifest } from '../../contracts/hour-manifest.
 import { ingestSpoolFile } from '../ingest/ingest-file.js';
 import { lateFiles, removeLateFiles } from '../staging/late-store.js';
 import { namesIn } from '../../platform/optional-files.js';
-import { hourStagingDir, minutesPath, stagingHoursDir } from '../../contracts/staging-layout.js';
+import { hourStagingDir, minutesDir, minutesPath, stagingHoursDir } from '../../contracts/staging-layout.js';
 
 /**
  * Amendment and retention rules (DESIGN 3.4). A published hour keeps its staging for `staging_retention_h`
@@ -58,6 +58,16 @@ export async function removeClosedStaging(staging: string, hourKey: string): Pro
 /** UTC hour keys that have a staging folder. */
 export async function stagedHourKeys(staging: string): Promise<string[]> {
   return (await namesIn(stagingHoursDir(staging))).filter((name) => /^\d{4}-\d{2}-\d{2}T\d{2}$/.test(name)).sort();
+}
+
+/**
+ * UTC hour keys that have a receipt minute record. An hour that received only non-tweet lines has one but no
+ * staging folder; it is closed (and the record removed) like any other published hour.
+ */
+export async function minuteRecordHourKeys(staging: string): Promise<string[]> {
+  return (await namesIn(minutesDir(staging)))
+    .flatMap((name) => /^(\d{4}-\d{2}-\d{2}T\d{2})\.json$/.exec(name)?.slice(1, 2) ?? [])
+    .sort();
 }
 
 /**
