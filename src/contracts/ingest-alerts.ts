@@ -76,13 +76,16 @@ export async function appendIngestAlerts(
   once: readonly IngestAlert[] = [],
 ): Promise<IngestAlert[]> {
   if (events.length === 0 && once.length === 0) return [];
-  const alerts = (await readStateFile(ingestAlertsPath(stateDir), INGEST_ALERTS_FORMAT, stateFileRepair(stateDir, nowMs))) ?? noAlerts();
+  const path = ingestAlertsPath(stateDir);
+  // Setting a corrupt file aside appends its own alert to a fresh file: add to that one, never overwrite it.
+  const alerts =
+    (await readStateFile(path, INGEST_ALERTS_FORMAT, stateFileRepair(stateDir, nowMs))) ?? (await readStateFile(path, INGEST_ALERTS_FORMAT)) ?? noAlerts();
   const seen = new Set(alerts.events.map(onceKey));
   const fresh = once.filter((event) => !seen.has(onceKey(event)));
   if (events.length === 0 && fresh.length === 0) return [];
   alerts.events = [...alerts.events, ...events, ...fresh].slice(-MAX_INGEST_ALERTS);
   alerts.updated_at = new Date(nowMs).toISOString();
-  await writeStateFile(ingestAlertsPath(stateDir), INGEST_ALERTS_FORMAT, alerts);
+  await writeStateFile(path, INGEST_ALERTS_FORMAT, alerts);
   return fresh;
 }
 
