@@ -57,10 +57,19 @@ export async function writeFileAtomic(
   } catch (err) {
     await handle.close();
     await rm(tmp, { force: true });
-    throw err;
+    throw withPath(err, path);
   }
   await handle.close();
   await commitRename(tmp, path);
+}
+
+/**
+ * Write and fsync errors (ENOSPC above all) carry no path: name the file, so the one-line failure report says
+ * which file system to free space on.
+ */
+function withPath(err: unknown, path: string): unknown {
+  if (err instanceof Error && (err as NodeJS.ErrnoException).path === undefined) Object.assign(err, { path });
+  return err;
 }
 
 async function commitRename(tmp: string, path: string): Promise<void> {
