@@ -78,6 +78,12 @@ const owned: OwnedFile[] = [
     run: hourly,
   },
   {
+    name: 'ingest-alerts.json (hourly, with nothing to alert)',
+    path: (s) => join(s.paths.state, 'ingest-alerts.json'),
+    legacy: { updated_at: '2026-11-22T10:00:00.000Z', events: [] },
+    run: hourly,
+  },
+  {
     name: 'ingest-alerts.json (hourly, appending an event)',
     path: (s) => join(s.paths.state, 'ingest-alerts.json'),
     legacy: { updated_at: '2026-11-22T10:00:00.000Z', events: [] },

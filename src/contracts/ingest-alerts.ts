@@ -67,7 +67,8 @@ export async function readIngestAlerts(stateDir: string): Promise<IngestAlerts> 
 
 /**
  * Appends `events`, and of `once` those not recorded yet for the same kind and path (alerts that fire once per
- * file), keeping the newest MAX_INGEST_ALERTS; returns the `once` events added. A corrupt file is set aside.
+ * file), keeping the newest MAX_INGEST_ALERTS; returns the `once` events added. A corrupt file is set aside, even
+ * with nothing to append: `hourly` calls this every run, so `watch` and the daily report never read it broken for long.
  */
 export async function appendIngestAlerts(
   stateDir: string,
@@ -75,7 +76,6 @@ export async function appendIngestAlerts(
   nowMs: number,
   once: readonly IngestAlert[] = [],
 ): Promise<IngestAlert[]> {
-  if (events.length === 0 && once.length === 0) return [];
   const path = ingestAlertsPath(stateDir);
   // Setting a corrupt file aside appends its own alert to a fresh file: add to that one, never overwrite it.
   const alerts =
