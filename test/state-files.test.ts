@@ -133,7 +133,7 @@ describe('state files owned by watch, the OSF drain and hourly', () => {
     });
   }
 
-  it('an hour manifest of a newer format_version is refused naming the hour and the upgrade; a garbage one stops hourly clearly', async () => {
+  it('an hour manifest of a newer format_version is refused naming the hour and the upgrade; a garbage one is an error naming the fix, never read as absent', async () => {
     const settings = await setup();
     const { staging } = settings.paths;
     await put(manifestPath(staging, '2026-11-22T08'), JSON.stringify({ format_version: 2 }));
