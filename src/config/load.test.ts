@@ -37,6 +37,7 @@ test('parseSettings() applies every default of DESIGN 9', () => {
   assert.equal(s.hourly.xz_block_mib, 8);
   assert.equal(s.hourly.output_timezone, 'UTC');
   assert.equal(s.hourly.expect_server2, true);
+  assert.deepEqual(s.retention, { quarantine_days: 30, late_days: 30, raw_archive_days: 0 });
   assert.equal(s.sync.transport, 'sftp');
   assert.equal(s.sync.port, 22);
   assert.equal(s.osf.enabled, false);
@@ -78,6 +79,11 @@ const cases: Array<{ name: string; doc: unknown; use?: Parameters<typeof parseSe
   },
   { name: 'half-hour zone', doc: { ...base, hourly: { output_timezone: 'Asia/Kolkata' } }, expected: [/^hourly\.output_timezone: must have whole-hour UTC offsets/] },
   { name: 'unknown zone', doc: { ...base, hourly: { output_timezone: 'Mars/Olympus' } }, expected: [/^hourly\.output_timezone: must be an IANA time zone/] },
+  {
+    name: 'a raw archive retention that is not a whole number of days',
+    doc: { ...base, retention: { raw_archive_days: 1.5 } },
+    expected: [/^retention\.raw_archive_days: must be an integer from 0 to 3650: current value is 1\.5$/],
+  },
   { name: 'bad cron', doc: { ...base, schedule: { hourly: 'every hour' } }, expected: [/^schedule\.hourly: must be a cron expression/] },
   {
     name: 'sftp sync keys required by sync on server2',

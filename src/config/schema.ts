@@ -117,6 +117,8 @@ const hourlySchema = z.strictObject({
 const retentionSchema = z.strictObject({
   quarantine_days: intIn(0, 3650).default(30),
   late_days: intIn(0, 3650).default(30),
+  /** Days after its hour ends that a closed hour's `<label>_raw.jsonl.xz` (`hourly.archive_raw`) stays in the vault. */
+  raw_archive_days: intIn(0, 3650).default(0),
 });
 
 const osfSchema = z.strictObject({
