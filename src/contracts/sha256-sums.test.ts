@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatSha256Sums, parseSha256Sums } from './sha256-sums.js';
+import { formatSha256Sums, parseSha256Sums, withoutSha256Sums } from './sha256-sums.js';
 
 const A = 'a'.repeat(64);
 const B = 'B'.repeat(64);
@@ -32,4 +32,19 @@ describe('formatSha256Sums()', () => {
     assert.equal(text, `${'b'.repeat(64)}  2026-11-22_06_IDs.txt.xz\n${A}  2026-11-22_report.txt\n`);
     assert.deepEqual(new Map([...parseSha256Sums(text).hashes].sort()), new Map([...hashes].sort()));
   });
+});
+
+describe('withoutSha256Sums()', () => {
+  const text = `${A}  d_10_IDs.txt.xz\n${B}  d_10_raw.jsonl.xz\nnot a line\n${A} *d_11_raw.jsonl.xz\n${A}  d_report.txt`;
+  const cases: Array<{ name: string; names: string[]; expected: string }> = [
+    { name: 'one listed file', names: ['d_10_raw.jsonl.xz'], expected: `${A}  d_10_IDs.txt.xz\nnot a line\n${A} *d_11_raw.jsonl.xz\n${A}  d_report.txt` },
+    { name: 'a binary-mode line and the last line without a newline', names: ['d_11_raw.jsonl.xz', 'd_report.txt'], expected: `${A}  d_10_IDs.txt.xz\n${B}  d_10_raw.jsonl.xz\nnot a line\n` },
+    { name: 'a name it does not list', names: ['d_12_raw.jsonl.xz'], expected: text },
+    { name: 'nothing', names: [], expected: text },
+  ];
+  for (const c of cases) {
+    it(`drops ${c.name}, keeping every other line byte for byte`, () => {
+      assert.equal(withoutSha256Sums(text, new Set(c.names)), c.expected);
+    });
+  }
 });
