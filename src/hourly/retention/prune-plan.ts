@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../platform/time.js';
+import { DAY_MS, HOUR_MS } from '../../platform/time.js';
 import type { PruneTotals } from '../../platform/prune-log.js';
 
 /** Folders `hourly` prunes by age (the `retention` settings, DESIGN 9). */
@@ -48,4 +48,41 @@ export function pruneTotals(pruned: readonly RetainedEntry[]): Record<RetainedFo
     totals[entry.folder].bytes += entry.bytes;
   }
   return totals;
+}
+
+/** One hour's raw archive in the vault, `<day>/<label>_raw.jsonl.xz` (`hourly.archive_raw`). */
+export interface RawArchiveFile {
+  /** The day folder (the label's date) and the file's name in it. */
+  day: string;
+  name: string;
+  path: string;
+  bytes: number;
+  /** The UTC hour the file's label names. */
+  hourKey: string;
+  hourStartMs: number;
+}
+
+/**
+ * Raw archives whose hour ended `days` or more before `nowMs` (0 keeps them for ever). The age counts from the
+ * hour the file holds, not from its mtime: an amendment or a rebuild rewrites the file and a restore from a
+ * backup resets the mtime, while "keep N days of raw data" is about the data; the name tells which file goes
+ * next, and `hourly --now` ages files as it closes hours.
+ */
+export function expiredRawArchives(files: readonly RawArchiveFile[], days: number, nowMs: number): RawArchiveFile[] {
+  return files.filter((file) => days > 0 && nowMs - (file.hourStartMs + HOUR_MS) >= days * DAY_MS);
+}
+
+/**
+ * The raw archives to delete: expired, and of a closed hour (its manifest records `closed_at`). An hour closes
+ * `staging_retention_h` after its first publication, when its staging is removed; until then an amendment (or
+ * `hourly --hour`) would rebuild the raw file, and an hour without a manifest is still to be published. After
+ * closing, a late replay adds to the published CSVs only, so nothing writes the raw file again.
+ */
+export function planRawArchivePrune(
+  files: readonly RawArchiveFile[],
+  days: number,
+  nowMs: number,
+  closedHours: ReadonlySet<string>,
+): RawArchiveFile[] {
+  return expiredRawArchives(files, days, nowMs).filter((file) => closedHours.has(file.hourKey));
 }
