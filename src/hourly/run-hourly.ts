@@ -12,12 +12,13 @@ import type { PublishDeps, PublishOutcome } from './publish/publish-types.js';
 import { hourStart, readyHours } from './schedule/readiness.js';
 import { hourlyLockPath } from '../contracts/staging-layout.js';
 import { pruneRetained } from './retention/prune-retained.js';
+import { pruneRawArchive, type RawArchivePruneDeps } from './retention/prune-raw-archive.js';
 import { describeShortage, publishSpaceShortage, type FreeSpaceProbe } from './publish/space-guard.js';
 import { trackSpaceEpisode, type SpaceRefusal } from './publish/space-episode.js';
 import type { HourManifest } from '../contracts/hour-manifest.js';
 
 /** What `runHourly` needs: settings, clock, logger and the hook the lead wires OSF uploads to. */
-export interface HourlyDeps extends PublishDeps {
+export interface HourlyDeps extends PublishDeps, Pick<RawArchivePruneDeps, 'onSumsRewritten'> {
   /**
    * How the space guard reads free space; the filesystem's own figure when absent. The full-disk test makes the
    * guard see room so that a write fails half way, to prove such a failure leaves the vault intact.
@@ -79,6 +80,7 @@ export async function runHourly(deps: HourlyDeps, options: HourlyOptions = {}): 
     await trackSpaceEpisode(deps, refusals, result.outcomes.length > 0);
     // Last, so a late replay of this run has used its files; file ages are wall-clock (not --now) times.
     await pruneRetained(settings, log, Date.now());
+    await pruneRawArchive(deps);
   } finally {
     await lock.release();
   }

@@ -3,7 +3,7 @@ import { fixedClock, systemClock } from '../../platform/clock.js';
 import { createCommandLogger } from '../../platform/logger.js';
 import { parseHourKey } from '../../contracts/index.js';
 import { runHourly } from '../../hourly/index.js';
-import { drainOutbox, queueForOsf } from '../../osf/index.js';
+import { drainOutbox, queueForOsf, queueSumsForOsf } from '../../osf/index.js';
 import { crashPointFromEnv } from '../test-crash-hooks.js';
 import { refuseRoot, stringOption, timeOption, UsageError, type Command } from '../command.js';
 
@@ -48,7 +48,9 @@ export const hourlyCommand: Command = {
     const log = root.child({ stage: 'hourly' });
     const clock = nowMs === undefined ? systemClock : fixedClock(nowMs);
     const crashPoint = crashPointFromEnv(process.env);
-    await runHourly({ settings, clock, log, onPublished: queueForOsf(settings, clock), crashPoint }, { hour, includeLate });
+    const onPublished = queueForOsf(settings, clock);
+    const onSumsRewritten = queueSumsForOsf(settings, clock);
+    await runHourly({ settings, clock, log, onPublished, onSumsRewritten, crashPoint }, { hour, includeLate });
     // Every hourly run also drains the OSF outbox (DESIGN 7); pending uploads never fail the run.
     if (settings.osf.enabled) await drainOutbox({ settings, clock, log: root.child({ stage: 'osf' }) });
     return 0;

@@ -19,7 +19,8 @@ export function xzOptionsFor(settings: Settings): XzOptions {
   return { preset, threads: threads === 0 ? availableParallelism() : threads, blockBytes: blockMib * 1024 * 1024 };
 }
 
-function remotePath(labelDate: string, name: string): string {
+/** Where a vault file of label date `labelDate` goes on OSF: `YYYY/MM/DD/<name>` (DESIGN 7). */
+export function remotePath(labelDate: string, name: string): string {
   return `${labelDate.replaceAll('-', '/')}/${name}`;
 }
 
