@@ -20,9 +20,13 @@ export interface RawArchivePruneDeps extends Pick<PublishDeps, 'settings' | 'clo
 }
 
 const DAY_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
+const RAW_SUFFIX = '_raw.jsonl.xz';
 
 /** The raw archives of one vault day folder, each with the UTC hour its label names in `timeZone`. */
 async function dayRawArchives(vault: string, day: string, timeZone: string): Promise<RawArchiveFile[]> {
+  const present = new Set(await namesIn(join(vault, day)));
+  // Most day folders have none left once the prune has caught up: skip their hours.
+  if (![...present].some((name) => name.endsWith(RAW_SUFFIX))) return [];
   let hours;
   try {
     hours = hoursOfLabelDay(day, timeZone);
@@ -31,7 +35,6 @@ async function dayRawArchives(vault: string, day: string, timeZone: string): Pro
     if (err instanceof RangeError) return [];
     throw err;
   }
-  const present = new Set(await namesIn(join(vault, day)));
   const found: RawArchiveFile[] = [];
   for (const { utcHourStartMs, label } of hours) {
     const { dayDir, raw: name } = vaultNames(vault, day, label.label);
@@ -81,7 +84,10 @@ export async function pruneRawArchive(deps: RawArchivePruneDeps): Promise<PruneT
   // Only expired files need their hour's manifest read: the vault holds months of hours.
   const expired = expiredRawArchives(files, days, nowMs);
   const closed = new Set<string>();
-  for (const file of expired) if (((await readManifest(staging, file.hourKey))?.closed_at ?? null) !== null) closed.add(file.hourKey);
+  for (const file of expired) {
+    const manifest = await readManifest(staging, file.hourKey);
+    if (manifest !== null && manifest.closed_at !== null) closed.add(file.hourKey);
+  }
   const pruned = planRawArchivePrune(expired, days, nowMs, closed);
   for (const day of new Set(pruned.map((file) => file.day))) {
     await pruneDay(deps, day, pruned.filter((file) => file.day === day));
