@@ -17,7 +17,7 @@ import { describeShortage, publishSpaceShortage, type FreeSpaceProbe } from './p
 import { trackSpaceEpisode, type SpaceRefusal } from './publish/space-episode.js';
 import type { HourManifest } from '../contracts/hour-manifest.js';
 
-/** What `runHourly` needs: settings, clock, logger and the hook the lead wires OSF uploads to. */
+/** What `runHourly` needs: settings, clock, logger and the hooks the lead wires OSF uploads to. */
 export interface HourlyDeps extends PublishDeps, Pick<RawArchivePruneDeps, 'onSumsRewritten'> {
   /**
    * How the space guard reads free space; the filesystem's own figure when absent. The full-disk test makes the
@@ -80,6 +80,7 @@ export async function runHourly(deps: HourlyDeps, options: HourlyOptions = {}): 
     await trackSpaceEpisode(deps, refusals, result.outcomes.length > 0);
     // Last, so a late replay of this run has used its files; file ages are wall-clock (not --now) times.
     await pruneRetained(settings, log, Date.now());
+    // Raw archives age by their hour on the run's clock, as hours close.
     await pruneRawArchive(deps);
   } finally {
     await lock.release();
