@@ -49,7 +49,8 @@ async function dayRawArchives(vault: string, day: string, timeZone: string): Pro
  * Removes one day's pruned raw archives. SHA256SUMS is rewritten (and queued for OSF) first and the files are
  * deleted last: a run killed in between leaves a raw file that SHA256SUMS no longer lists (`sha256sum -c` still
  * passes), and the next run finds the file again, rewrites SHA256SUMS only if a publication has listed the file
- * again meanwhile, queues it again and deletes the file. The other order could leave SHA256SUMS listing a file that is gone, with nothing left to find it by.
+ * again meanwhile, queues it again and deletes the file. The other order could leave SHA256SUMS listing a file
+ * that is gone, with nothing left to find it by.
  */
 async function pruneDay(deps: RawArchivePruneDeps, day: string, files: readonly RawArchiveFile[]): Promise<void> {
   const dayDir = join(deps.settings.paths.vault, day);
