@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type OnReadOpts, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect, createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
 import { makeTestCertificate } from '../../test/helpers/smtp.js';
 import { tempDir } from '../../test/helpers/tmp.js';
-import { connectPaced, PacedSocket } from './paced-socket.js';
+import { connectPaced, PacedSocket, type PacedConnect } from './paced-socket.js';
 
 /** A TCP server that runs `serve` on its one connection; its URL as the stream would be given it. */
 async function tcpPeer(serve: (socket: Socket) => Promise<void> | void): Promise<{ url: URL; close(): Promise<void> }> {
@@ -82,13 +82,29 @@ test('PacedSocket rests only once the kernel is empty: a backlog arrives whole w
   }
 });
 
-test('PacedSocket over TLS reads a backlog of small records without waiting out a rest', async () => {
-  const cert = await makeTestCertificate(await tempDir(), 'backlog');
-  const records = 4000;
+/** A TLS server that runs `serve` on its connections, and a PacedSocket's connect to it trusting its certificate. */
+async function tlsPeer(serve: (socket: Socket) => void): Promise<{ connect: PacedConnect; close(): void }> {
+  const cert = await makeTestCertificate(await tempDir(), 'paced');
   const sockets = new Set<Socket>();
   const server = createTlsServer({ key: cert.keyPem, cert: cert.certPem }, (socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
+    serve(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  // @types/node leaves `onread` out of the TLS options; TLSSocket takes it as net.Socket does.
+  const connect = (onread: OnReadOpts) => tlsConnect({ host: '127.0.0.1', port, ca: cert.certPem, onread } as ConnectionOptions);
+  const close = () => {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+  };
+  return { connect, close };
+}
+
+test('PacedSocket over TLS reads a backlog of small records without waiting out a rest', async () => {
+  const records = 4000;
+  const peer = await tlsPeer((socket) => {
     // One TLS record per message of a few kilobytes, written as fast as the client takes them, as an API
     // server writes a backlog.
     let next = 0;
@@ -101,11 +117,8 @@ test('PacedSocket over TLS reads a backlog of small records without waiting out 
     socket.on('drain', pump);
     pump();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    const { port } = server.address() as AddressInfo;
-    const inner = tlsConnect({ host: '127.0.0.1', port, ca: cert.certPem, highWaterMark: 1 } as ConnectionOptions);
-    const socket = new PacedSocket(inner, 60_000);
+    const socket = new PacedSocket(peer.connect, 60_000);
     let timer: NodeJS.Timeout | undefined;
     const rested = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('the backlog waited for a rest: reading is capped')), 30_000);
@@ -114,8 +127,30 @@ test('PacedSocket over TLS reads a backlog of small records without waiting out 
     const expected = Buffer.concat(Array.from({ length: records }, (_, i) => message(i)));
     assert.ok(Buffer.concat(result.chunks).equals(expected), 'every record, in order');
   } finally {
-    for (const socket of sockets) socket.destroy();
-    server.close();
+    peer.close();
+  }
+});
+
+test('PacedSocket over TLS stops reading while it rests: what comes meanwhile waits in the kernel', async () => {
+  const later = 4 * 1024 * 1024;
+  let peerSocket!: Socket;
+  const peer = await tlsPeer((socket) => {
+    peerSocket = socket;
+    socket.write(piece(1));
+  });
+  try {
+    const socket = new PacedSocket(peer.connect, 3_000);
+    const firstRead = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    const result = collect(socket);
+    await firstRead;
+    await sleep(50);
+    peerSocket.end(Buffer.alloc(later, 1));
+    await sleep(200);
+    // A read or two, not the 4 MiB the peer sent while it rested: pausing a TLS socket stops its TCP handle.
+    assert.ok(socket.bytesRead <= 256 * 1024, `${socket.bytesRead} bytes read while resting`);
+    assert.equal(Buffer.concat((await result).chunks).length, piece(1).length + later);
+  } finally {
+    peer.close();
   }
 });
 
@@ -163,7 +198,7 @@ test('PacedSocket stops reading while it rests: bytes that come meanwhile wait i
     await sleep(50);
     sendLater();
     await sleep(200);
-    // A read or two of 64 KiB, not the 4 MiB the peer sent while it rested: the one-byte buffer stops the handle.
+    // A read or two of 64 KiB, not the 4 MiB the peer sent while it rested: pausing stops the handle.
     assert.ok(socket.bytesRead <= piece(1).length + 256 * 1024, `${socket.bytesRead} bytes read while resting`);
     assert.equal(Buffer.concat((await result).chunks).length, piece(1).length + later);
   } finally {
