@@ -6,15 +6,15 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { loadSettings, type Settings } from '../config/index.js';
-import { readStreamState } from '../contracts/index.js';
+import { minutesDir, readStreamState, stagingHoursDir } from '../contracts/index.js';
 import { startFakeOsf, startXEmulator, snowflakeTimeMs, type XEmulator } from '../emulator/index.js';
 import { parseLedger } from '../emulator/send-ledger.js';
-import { acceleratedClock, type Clock, type ClockOrigin } from '../platform/clock.js';
+import { acceleratedClock, fixedClock, type Clock, type ClockOrigin } from '../platform/clock.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { cpuSeconds, peakRssMb } from '../platform/proc-stats.js';
 import { SeededRandom } from '../platform/seeded-random.js';
 import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../platform/time.js';
-import { runSync } from '../sync/index.js';
+import { runSync, sentDir } from '../sync/index.js';
 import { formatOrigin } from './clock-origin.js';
 import { createDemoLayout, type DemoLayout } from './demo-layout.js';
 import { entryArgs, isRunning, spawnLogged, stopProcess, waitFor } from './processes.js';
@@ -160,7 +160,10 @@ async function publishedIds(vault: string): Promise<Map<string, string[]>> {
   return published;
 }
 
-/** Problems of the files left behind: temp files, unprocessed spool, quarantine, late tweets, bad day hashes. */
+/**
+ * Problems of the files left behind: temp files, unprocessed spool, quarantine, late tweets, bad day hashes, and
+ * what the last runs (past every retention) should have pruned: staged hours, receipt minutes, sent copies.
+ */
 async function leftoverProblems(root: string, s1: Settings, s2: Settings): Promise<string[]> {
   const problems: string[] = [];
   const all = await filesUnder(root);
@@ -176,6 +179,9 @@ async function leftoverProblems(root: string, s1: Settings, s2: Settings): Promi
   for (const [what, dir] of [
     ['quarantine', join(s1.paths.state, 'quarantine')],
     ['late tweets', join(s1.paths.staging, 'late')],
+    ['staged hours past staging_retention_h', stagingHoursDir(s1.paths.staging)],
+    ['receipt minutes of retired hours', minutesDir(s1.paths.staging)],
+    ["server 2's sent copies past keep_sent_h", sentDir(s2.paths.state)],
   ] as const) {
     const found = await filesUnder(dir);
     if (found.length > 0) problems.push(`${found.length} files in ${what} (first: ${found[0]})`);
@@ -360,6 +366,10 @@ export async function runSoak(options: SoakOptions, out: Writable): Promise<Soak
     const finalMs = clock.now();
     await runHourlyChild(rig, finalMs + 3 * HOUR_MS, state.hourlyKillMs);
     await runHourlyChild(rig, finalMs + 4 * HOUR_MS, null);
+    // Days later, past every hour's staging retention and every sent copy's keep_sent_h: what is still there then
+    // would grow without bound (checked with the leftovers).
+    await runHourlyChild(rig, finalMs + (4 + s1.hourly.staging_retention_h + 1) * HOUR_MS, null);
+    await runSync({ settings: s2, clock: fixedClock(finalMs + (s2.sync.keep_sent_h + 1) * HOUR_MS), log });
     if (state.hourlyKillMs !== null) faults['kill-hourly'] = faults['kill-hourly'] ?? 1;
 
     const [state1, state2] = await Promise.all([readStreamState(s1.paths.state), readStreamState(s2.paths.state)]);
