@@ -241,3 +241,22 @@ test('stream daemon sets an unreadable stream.json aside with an alert, starts w
     await emulator.close();
   }
 });
+
+test('stream daemon removes the temporary stream.json a killed daemon left, and leaves other writers\' temporary files', async () => {
+  const emulator = await startXEmulator({ ratePerS: 50, keepaliveS: 0.2 });
+  const { settings } = await daemonSettings(await tempDir(), emulator.url);
+  const leftover = '.stream.json.4242.0badf00d.tmp';
+  // `watch` may be writing alerts.json at this moment: its temporary file is not the daemon's to remove.
+  const others = ['.alerts.json.4243.0badf00d.tmp', '.stream.json.notes'];
+  for (const name of [leftover, ...others]) await writeFile(join(settings.paths.state, name), '{"format_version": 1, "serv');
+  const daemon = startDaemon(settings, systemClock);
+  try {
+    await waitFor('a connection', () => connections(daemon) === 1);
+    const names = await readdir(settings.paths.state);
+    assert.equal(names.includes(leftover), false, 'the killed daemon\'s temporary file is removed');
+    for (const name of others) assert.ok(names.includes(name), `${name} is kept`);
+  } finally {
+    await daemon.stop();
+    await emulator.close();
+  }
+});

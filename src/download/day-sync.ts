@@ -1,11 +1,10 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSha256Sums, type Sha256Sums } from '../contracts/index.js';
 import { OsfRequestError, type OsfDayFolders, type OsfEntity } from '../osf/index.js';
-import { isTemporaryName } from '../platform/atomic-write.js';
+import { removeLeftoverTemporaries } from '../platform/atomic-write.js';
 import { fileSha256 } from '../platform/file-sha256.js';
 import { isNotFound } from '../platform/fs-errors.js';
-import { namesIn } from '../platform/optional-files.js';
 import { DownloadError } from './download-error.js';
 import { expectedHash, type ExpectedHash } from './expected-hash.js';
 import type { WantedDay, WantedHour } from './hour-range.js';
@@ -48,11 +47,6 @@ async function listDay(run: DownloadRun, date: string, fresh: boolean): Promise<
   }
 }
 
-/** Partial downloads a killed run left under temporary names (the caller holds the folder's lock: none is live). */
-async function removeStaleTemporaries(dir: string): Promise<void> {
-  for (const name of await namesIn(dir)) if (isTemporaryName(name)) await rm(join(dir, name), { force: true });
-}
-
 /** A file handled twice (SHA256SUMS changed meanwhile): the bytes add up, and a first download stays one. */
 function mergeResults(previous: FileResult | undefined, next: FileResult): FileResult {
   if (previous === undefined) return next;
@@ -86,7 +80,7 @@ export class DaySync {
    */
   static async open(run: DownloadRun, day: WantedDay): Promise<{ sync: DaySync; bytesAhead: number }> {
     const dir = join(run.outDir, day.date);
-    await removeStaleTemporaries(dir);
+    await removeLeftoverTemporaries(dir);
     const listing = await listDay(run, day.date, false);
     const local = new Map<string, string | null>();
     let bytesAhead = 0;

@@ -4,6 +4,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { namesIn } from './optional-files.js';
 
 /** Temporary name in the same folder: starts with '.', so spool readers and sync skip it. */
 export function temporaryPathFor(path: string): string {
@@ -15,6 +16,17 @@ const TEMPORARY_NAME = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
 /** True for a file name temporaryPathFor() makes: an unfinished write, or one whose process died (kill -9). */
 export function isTemporaryName(name: string): boolean {
   return TEMPORARY_NAME.test(name);
+}
+
+/**
+ * Removes the temporary files that writers killed mid-write left in `dir` (only those of the file `of`, if
+ * given). Only for a caller that is the one writer there, holding its lock: no temporary file is live then.
+ */
+export async function removeLeftoverTemporaries(dir: string, of?: string): Promise<void> {
+  const prefix = of === undefined ? '.' : `.${of}.`;
+  for (const name of await namesIn(dir)) {
+    if (name.startsWith(prefix) && isTemporaryName(name)) await rm(join(dir, name), { force: true });
+  }
 }
 
 /**

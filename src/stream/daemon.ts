@@ -4,6 +4,7 @@ import type { Settings } from '../config/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../platform/logger.js';
+import { removeLeftoverTemporaries } from '../platform/atomic-write.js';
 import { acquireLock } from '../platform/lock-file.js';
 import { startMetricsServer } from '../platform/metrics-server.js';
 import { runConnectionLoop } from './connection-loop.js';
@@ -12,7 +13,7 @@ import { MinuteWriter } from './minute-writer.js';
 import { recoverParts } from './part-recovery.js';
 import { SegmentRegistry } from './segment-registry.js';
 import { PART_SUFFIX, minutePath, minuteStart } from '../contracts/spool-path.js';
-import { readStreamState, stateFileRepair, type StreamState } from '../contracts/index.js';
+import { readStreamState, STREAM_STATE_FILE, stateFileRepair, type StreamState } from '../contracts/index.js';
 import { StatePersister } from './state-persister.js';
 import { StreamStatus } from './stream-status.js';
 
@@ -61,6 +62,8 @@ async function runLocked(deps: StreamDaemonDeps, halt: AbortController): Promise
   // A corrupt stream.json is set aside with an alert: refusing to start would lose the stream until someone
   // repairs the file, and the disk check of SegmentRegistry still keeps file names unique.
   const previous = await readStreamState(stateDir, stateFileRepair(stateDir, clock.now(), log, server));
+  // A daemon killed while rewriting stream.json leaves its temporary file; only this daemon writes one.
+  await removeLeftoverTemporaries(stateDir, STREAM_STATE_FILE);
   const segments = new SegmentRegistry(previous?.segments ?? {}, (minute, segment) => {
     const path = minutePath(spoolDir, server, minute, segment);
     return existsSync(path) || existsSync(path + PART_SUFFIX);
