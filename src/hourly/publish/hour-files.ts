@@ -10,7 +10,7 @@ import {
   type CsvSchema,
   type StreamMessage,
 } from '../../merge/index.js';
-import { ChunkReader } from '../staging/chunk-reader.js';
+import { ChunkReader, isolatedReads } from '../staging/chunk-reader.js';
 import type { CrashPoint } from '../crash-point.js';
 import { idTextBlocks, userSources, type HourRows } from '../../merge/merge-copies.js';
 import type { PreparedFile } from './prepared-file.js';
@@ -107,13 +107,14 @@ async function writeTweetsPass(request: HourFilesRequest, tweets: XzFile): Promi
   sources.forEach((row, rank) => (userRank[row] = rank));
   const parked: UserRows = { offsets: new Float64Array(sources.length), lengths: new Uint32Array(sources.length) };
   const reader = new ChunkReader(rows.chunks.map((chunk) => chunk.dataPath));
+  const isolated = isolatedReads(rows.chunkOf, rows.offsets, rows.chunks.length);
   const scratch = openSync(request.scratchPath, 'w+', 0o600);
   let tweetText = csvHeader(tweetColumns(schema));
   let userText = '';
   let userBytes = 0;
   try {
     for (let row = 0; row < rows.count; row++) {
-      const line = reader.read(rows.chunkOf[row]!, rows.offsets[row]!, rows.lengths[row]!);
+      const line = reader.read(rows.chunkOf[row]!, rows.offsets[row]!, rows.lengths[row]!, isolated[row] === 1);
       const message = JSON.parse(line.toString('utf8')) as StreamMessage;
       tweetText += csvRecord(tweetRow(message, schema));
       const rank = userRank[row]!;
