@@ -149,7 +149,7 @@ async function writeUsers(users: XzFile, scratchPath: string, parked: UserRows):
   batch.append(csvHeader(USER_COLUMNS));
   for (let rank = 0; rank < parked.lengths.length; rank++) {
     const offset = parked.offsets[rank]!;
-    batch.appendBytes(parkedText.subarray(offset, offset + parked.lengths[rank]!));
+    batch.appendBytes(parkedText, offset, offset + parked.lengths[rank]!);
     if (batch.length >= FLUSH_BYTES) await users.write(batch.take());
   }
   await users.write(batch.take());

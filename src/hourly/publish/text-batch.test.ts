@@ -13,8 +13,9 @@ describe('TextBatch', () => {
       expected += text;
     }
     batch.appendBytes(Buffer.from('bytes ü'));
-    assert.equal(batch.length, Buffer.byteLength(`${expected}bytes ü`));
-    assert.ok(batch.take().equals(Buffer.from(`${expected}bytes ü`)));
+    batch.appendBytes(Buffer.from('<range>'), 1, 6);
+    assert.equal(batch.length, Buffer.byteLength(`${expected}bytes ürange`));
+    assert.ok(batch.take().equals(Buffer.from(`${expected}bytes ürange`)));
   });
 
   it('take() hands out the batch and starts a new one; an earlier batch stays intact', () => {

@@ -28,10 +28,10 @@ export class TextBatch {
     return written;
   }
 
-  /** Appends bytes. */
-  appendBytes(bytes: Buffer): void {
-    this.#reserve(bytes.length);
-    this.#used += bytes.copy(this.#buffer, this.#used);
+  /** Appends `source[start, end)`. */
+  appendBytes(source: Buffer, start = 0, end = source.length): void {
+    this.#reserve(end - start);
+    this.#used += source.copy(this.#buffer, this.#used, start, end);
   }
 
   /** The bytes gathered since the last take(); the batch starts over in a new Buffer. */
