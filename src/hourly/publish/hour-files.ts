@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import {
   csvHeader,
   csvRecord,
@@ -10,10 +10,11 @@ import {
   type CsvSchema,
   type StreamMessage,
 } from '../../merge/index.js';
-import { ChunkReader } from '../staging/chunk-reader.js';
+import { ChunkReader, isolatedReads } from '../staging/chunk-reader.js';
 import type { CrashPoint } from '../crash-point.js';
 import { idTextBlocks, userSources, type HourRows } from '../../merge/merge-copies.js';
 import type { PreparedFile } from './prepared-file.js';
+import { TextBatch } from './text-batch.js';
 import { openXzFile, type XzFile, type XzOptions } from './xz-file.js';
 
 /** Where the three files of an hour go, and how. */
@@ -38,12 +39,15 @@ export interface PreparedHourFiles {
   idsDigest: string;
 }
 
-const FLUSH_CHARS = 1 << 20;
+/** Batches go to an encoder (or the scratch file) once this full; records rarely overflow the capacity. */
+const FLUSH_BYTES = 1 << 20;
+const BATCH_CAPACITY = FLUSH_BYTES + (1 << 16);
 
 /**
  * Writes an hour's IDs, tweets and users files (DESIGN 3.3) in one pass over the winning copies in ID order,
  * reading each line back from staging; the users rows (one per author, from the author's largest ID) are
- * parked in a scratch file and then written in author order. Encoders are what takes memory (a preset-6
+ * parked in a scratch file (out of memory while the tweets encoder runs) and then, read back whole, written in
+ * author order. Encoders are what takes memory (a preset-6
  * thread holds about 100 MB), so the tweets file is compressed alone with every thread, then the users file
  * with every thread; the IDs file (written from the rows, no staging reads) goes alongside on one thread when
  * it fits in one block, as at the 1% rate, else after the users file with every thread.
@@ -107,35 +111,29 @@ async function writeTweetsPass(request: HourFilesRequest, tweets: XzFile): Promi
   sources.forEach((row, rank) => (userRank[row] = rank));
   const parked: UserRows = { offsets: new Float64Array(sources.length), lengths: new Uint32Array(sources.length) };
   const reader = new ChunkReader(rows.chunks.map((chunk) => chunk.dataPath));
+  const isolated = isolatedReads(rows.chunkOf, rows.offsets, rows.chunks.length);
   const scratch = openSync(request.scratchPath, 'w+', 0o600);
-  let tweetText = csvHeader(tweetColumns(schema));
-  let userText = '';
+  const tweetText = new TextBatch(BATCH_CAPACITY);
+  const userText = new TextBatch(BATCH_CAPACITY);
+  tweetText.append(csvHeader(tweetColumns(schema)));
   let userBytes = 0;
   try {
     for (let row = 0; row < rows.count; row++) {
-      const line = reader.read(rows.chunkOf[row]!, rows.offsets[row]!, rows.lengths[row]!);
+      const line = reader.read(rows.chunkOf[row]!, rows.offsets[row]!, rows.lengths[row]!, isolated[row] === 1);
       const message = JSON.parse(line.toString('utf8')) as StreamMessage;
-      tweetText += csvRecord(tweetRow(message, schema));
+      tweetText.append(csvRecord(tweetRow(message, schema)));
       const rank = userRank[row]!;
       if (rank >= 0) {
-        const record = csvRecord(userRow(message));
-        const length = Buffer.byteLength(record);
+        const length = userText.append(csvRecord(userRow(message)));
         parked.offsets[rank] = userBytes;
         parked.lengths[rank] = length;
         userBytes += length;
-        userText += record;
-        if (userText.length > FLUSH_CHARS) {
-          writeSync(scratch, userText);
-          userText = '';
-        }
+        if (userText.length >= FLUSH_BYTES) writeSync(scratch, userText.take());
       }
-      if (tweetText.length > FLUSH_CHARS) {
-        await tweets.write(tweetText);
-        tweetText = '';
-      }
+      if (tweetText.length >= FLUSH_BYTES) await tweets.write(tweetText.take());
     }
-    writeSync(scratch, userText);
-    await tweets.write(tweetText);
+    writeSync(scratch, userText.take());
+    await tweets.write(tweetText.take());
     request.crashPoint?.('publish-writing');
   } finally {
     reader.close();
@@ -144,26 +142,15 @@ async function writeTweetsPass(request: HourFilesRequest, tweets: XzFile): Promi
   return parked;
 }
 
+/** Writes the parked users rows in author order, from the scratch file read back whole (it is in page cache). */
 async function writeUsers(users: XzFile, scratchPath: string, parked: UserRows): Promise<void> {
-  const scratch = openSync(scratchPath, 'r');
-  try {
-    let batch = Buffer.allocUnsafe(FLUSH_CHARS * 2);
-    let used = 0;
-    const header = Buffer.from(csvHeader(USER_COLUMNS));
-    header.copy(batch);
-    used = header.length;
-    for (let rank = 0; rank < parked.lengths.length; rank++) {
-      const length = parked.lengths[rank]!;
-      if (used + length > batch.length) {
-        await users.write(batch.subarray(0, used));
-        batch = Buffer.allocUnsafe(Math.max(batch.length, length));
-        used = 0;
-      }
-      readSync(scratch, batch, used, length, parked.offsets[rank]!);
-      used += length;
-    }
-    await users.write(batch.subarray(0, used));
-  } finally {
-    closeSync(scratch);
+  const parkedText = readFileSync(scratchPath);
+  const batch = new TextBatch(BATCH_CAPACITY);
+  batch.append(csvHeader(USER_COLUMNS));
+  for (let rank = 0; rank < parked.lengths.length; rank++) {
+    const offset = parked.offsets[rank]!;
+    batch.appendBytes(parkedText, offset, offset + parked.lengths[rank]!);
+    if (batch.length >= FLUSH_BYTES) await users.write(batch.take());
   }
+  await users.write(batch.take());
 }

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../../test/helpers/tmp.js';
-import { ChunkReader } from './chunk-reader.js';
+import { ChunkReader, isolatedReads } from './chunk-reader.js';
 
 describe('ChunkReader', () => {
   it('read() returns the asked bytes in any order across more chunks than it keeps open', async () => {
@@ -44,4 +44,38 @@ describe('ChunkReader', () => {
       reader.close();
     }
   });
+
+  it('an isolated read outside the window returns its bytes and leaves the window in place', async () => {
+    const dir = await tempDir();
+    const text = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `line ${String(i).padStart(7, '0')} ü😀\n`).join(''));
+    await writeFile(join(dir, 'c'), text);
+    const reader = new ChunkReader([join(dir, 'c')]);
+    try {
+      const far = text.length - 50;
+      assert.deepEqual(reader.read(0, 1000, 30), text.subarray(1000, 1030));
+      assert.deepEqual(reader.read(0, far, 40, true), text.subarray(far, far + 40));
+      assert.deepEqual(reader.read(0, 1030, 30), text.subarray(1030, 1060));
+      assert.deepEqual(reader.read(0, 0, 10, true), text.subarray(0, 10), 'inside the window');
+      assert.throws(() => reader.read(0, text.length - 5, 10, true), /Cannot read staging chunk .* at offset \d+: .*delete the chunk/);
+    } finally {
+      reader.close();
+    }
+  });
+});
+
+describe('isolatedReads()', () => {
+  const MB = 1 << 20;
+  const cases: Array<{ name: string; chunks: number[]; offsets: number[]; isolated: number[] }> = [
+    { name: 'neighbours close together', chunks: [0, 0, 0], offsets: [0, 100, 50], isolated: [0, 0, 0] },
+    { name: 'a late copy far from both neighbours', chunks: [0, 0, 0, 0, 0], offsets: [0, 100, 9 * MB, 200, 300], isolated: [0, 0, 1, 0, 0] },
+    { name: 'a lone read of a chunk', chunks: [0, 0, 1, 0], offsets: [0, 5, 5 * MB, 10], isolated: [0, 0, 1, 0] },
+    { name: 'far reads near each other', chunks: [0, 0, 0, 0, 0, 0], offsets: [0, 5, 9 * MB, 9 * MB + 10, 20, 30], isolated: [0, 0, 0, 0, 0, 0] },
+    { name: 'a missing neighbour counts as far', chunks: [0, 0, 0], offsets: [0, 9 * MB, 200], isolated: [1, 1, 1] },
+    { name: 'neighbours in the same chunk, other chunks between', chunks: [0, 0, 1, 1, 0], offsets: [0, 5, 7 * MB, 7 * MB, 30], isolated: [0, 0, 0, 0, 0] },
+  ];
+  for (const { name, chunks, offsets, isolated } of cases) {
+    it(name, () => {
+      assert.deepEqual([...isolatedReads(Uint32Array.from(chunks), Float64Array.from(offsets), 2)], isolated);
+    });
+  }
 });
