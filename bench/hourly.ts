@@ -1,9 +1,9 @@
 // Benchmark of the hourly pipeline (DESIGN 13): a generated peak hour, the real `hourly` command as a child
 // process, and the floor: xz compressing the same three (decompressed) output files one after another.
-// Usage: npm run bench:hourly [-- --scale N] [--dir DIR] [--keep]
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+// Usage: npm run bench:hourly [-- --scale N] [--dir DIR] [--keep] [--part setup|measure --dir DIR]
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, createWriteStream, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { loadavg, tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { minuteRelativePath, minuteStart } from '../src/contracts/index.js';
 import { writeJsonAtomic } from '../src/platform/atomic-write.js';
 import { describeLzmaBuild, findLzmaBuild } from '../src/health/lzma-build.js';
 import { atMost, recordFigures } from './figures.js';
+import { builtCli } from './build-cli.js';
 
 const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
 const HOUR = Date.parse('2026-11-22T10:00:00Z');
@@ -21,7 +22,9 @@ const TWITTER_EPOCH_MS = 1288834974657;
 const PER_SERVER = 180_000;
 const MISSING_RATE = 0.003;
 
-const { values } = parseArgs({ options: { scale: { type: 'string' }, dir: { type: 'string' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { scale: { type: 'string' }, dir: { type: 'string' }, keep: { type: 'boolean' }, part: { type: 'string' } },
+});
 const scale = Number(values.scale ?? '1');
 
 /** Deterministic PRNG (mulberry32), so every run benchmarks the same hour. */
@@ -119,13 +122,9 @@ class MinuteFiles {
       await mkdir(dirname(join(this.spool, relative)), { recursive: true });
       // Lines of a minute file are in arrival order.
       entry.lines.sort((a, b) => a.ms - b.ms);
-      const out = createWriteStream(join(this.spool, relative));
-      for (const { line } of entry.lines) {
-        this.bytes += Buffer.byteLength(line) + 1;
-        if (!out.write(`${line}\n`)) await once(out, 'drain');
-      }
-      out.end();
-      await once(out, 'finish');
+      const text = Buffer.from(entry.lines.map(({ line }) => `${line}\n`).join(''));
+      this.bytes += text.length;
+      await writeFile(join(this.spool, relative), text);
       if (entry.server === 'server2') this.server2.push(relative);
     }
   }
@@ -245,22 +244,6 @@ async function measure(command: string, args: readonly string[], stdoutPath?: st
   };
 }
 
-/**
- * Compiles the CLI as `npm run build` does, into .bench-tmp/hourly: the pipeline runs as built JavaScript, as in
- * production (tsx's loader alone adds about 50 MB of RSS). Type errors elsewhere in the tree do not stop the emit.
- */
-function buildCli(): string {
-  const outDir = join(REPO, '.bench-tmp', 'hourly', 'dist');
-  const tsc = join(REPO, 'node_modules', '.bin', 'tsc');
-  const result = spawnSync(tsc, ['-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: REPO, encoding: 'utf8' });
-  const main = join(outDir, 'cli', 'main.js');
-  // The built tree looks for package.json one level above dist/, as it does in the repository.
-  copyFileSync(join(REPO, 'package.json'), join(outDir, '..', 'package.json'));
-  if (!existsSync(main)) throw new Error(`Cannot build the CLI for the benchmark:\n${result.stdout}${result.stderr}`);
-  if (result.status !== 0) console.log('note: the build reported type errors; the CLI was emitted and is measured');
-  return main;
-}
-
 function runHourly(main: string, configPath: string, nowIso: string): Promise<RunFigures> {
   return measure(process.execPath, [main, 'hourly', '--config', configPath, '--now', nowIso]);
 }
@@ -284,32 +267,39 @@ async function floorOf(
   return floor;
 }
 
-async function main(): Promise<void> {
-  const root = values.dir ?? (await mkdtemp(join(tmpdir(), 'bench-hourly-')));
+/** The ingest run's figures, kept in the bench folder between `--part setup` and `--part measure`. */
+const setupFile = (root: string) => join(root, 'setup.json');
+
+/** Generates the hour's spool and runs `hourly` once to ingest it (the hour is not ready yet). */
+async function setUp(root: string, configPath: string, main: string): Promise<RunFigures> {
   const spool = join(root, 'spool');
   for (const dir of ['spool', 'state', 'staging', 'vault', 'work', 'secrets']) await mkdir(join(root, dir), { recursive: true });
   await writeFile(join(root, 'secrets', 'token'), 'bench\n', { mode: 0o600 });
-  const configPath = join(root, 'server_settings.json');
   await writeFile(configPath, JSON.stringify({
     server: 'server1',
     paths: { spool, state: join(root, 'state'), staging: join(root, 'staging'), vault: join(root, 'vault') },
     x_api: { bearer_token_file: join(root, 'secrets', 'token') },
     hourly: { first_hour: '2026-11-22T10' },
   }));
-  const preset = 6;
-  const blockMib = 8;
   console.log(`generating ${scale} x ${PER_SERVER} tweets per server in ${root} ...`);
   const generated = await generateSpool(spool);
   console.log(`spool: ${(generated.bytes / 1e6).toFixed(0)} MB in ${generated.server2.length} server 2 files (+ server 1's)`);
   await writeStates(root, spool, '2026-11-22T11:03:00.000Z', generated.server2);
-  const main = buildCli();
   const ingest = await runHourly(main, configPath, '2026-11-22T11:03:30Z');
-  await writeStates(root, spool, '2026-11-22T11:06:00.000Z', []);
+  await writeJsonAtomic(setupFile(root), ingest);
+  return ingest;
+}
+
+/** The measured run: `hourly` publishes the ingested hour, then the floor compresses the same three files. */
+async function measurePublish(root: string, configPath: string, main: string, ingest: RunFigures): Promise<void> {
+  const preset = 6;
+  const blockMib = 8;
+  await writeStates(root, join(root, 'spool'), '2026-11-22T11:06:00.000Z', []);
   const publish = await runHourly(main, configPath, '2026-11-22T11:06:30Z');
   const published = publish.log.split('\n').find((l) => l.includes('hour published'));
   const day = join(root, 'vault', '2026-11-22');
   const outputs = ['IDs.txt.xz', 'tweets.csv.xz', 'users.csv.xz'].map((suffix) => join(day, `2026-11-22_10_${suffix}`));
-  for (const file of outputs) execFileSync('xz', ['-t', file]);
+  for (const file of outputs) execFileSync('xz', ['-t', '-T2', file]);
   const ours = await Promise.all(outputs.map(async (file) => (await stat(file)).size));
   const floor = await floorOf(outputs, preset, blockMib, join(root, 'work'));
   const total = Math.round(PER_SERVER * scale);
@@ -342,6 +332,25 @@ async function main(): Promise<void> {
     atMost({ bench: 'hourly', figure: `hourly peak RSS of the process tree, scale ${scale}`, value: Math.max(ingest.treePeakMb, publish.treePeakMb), unit: 'MB' }, rssTargetMb, true),
     atMost({ bench: 'hourly', figure: 'compressed size / floor', value: sum(ours) / sum(floor.sizes), unit: 'x', baseline: { label: 'floor bytes', value: sum(floor.sizes) } }, 1.01),
   ]);
+}
+
+/**
+ * `--part setup` and `--part measure` (both with `--dir`) split the bench for `npm run bench`, which runs the
+ * setup beside the paced stream daemons: only the publish run and its floor need the machine to themselves.
+ */
+async function main(): Promise<void> {
+  const part = values.part ?? 'all';
+  if (!['all', 'setup', 'measure'].includes(part)) throw new Error(`--part must be all, setup or measure: got "${part}"`);
+  if (part !== 'all' && values.dir === undefined) throw new Error(`--part ${part} needs --dir, the folder both parts share`);
+  const root = values.dir ?? (await mkdtemp(join(tmpdir(), 'bench-hourly-')));
+  const configPath = join(root, 'server_settings.json');
+  const main = builtCli();
+  const ingest =
+    part === 'measure'
+      ? (JSON.parse(readFileSync(setupFile(root), 'utf8')) as RunFigures)
+      : await setUp(root, configPath, main);
+  if (part === 'setup') return;
+  await measurePublish(root, configPath, main, ingest);
   if (!values.keep && values.dir === undefined) await rm(root, { recursive: true, force: true });
 }
 

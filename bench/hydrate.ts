@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import { startXEmulator } from '../src/emulator/index.js';
 import { atMost, recordFigures } from './figures.js';
 import { checkpointPathFor } from '../src/hydrate/index.js';
+import { builtCli } from './build-cli.js';
 
-const MAIN = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
 const RATE_PER_S = 50;
 
 async function peakRssMb(pid: number): Promise<number> {
@@ -23,6 +23,7 @@ async function peakRssMb(pid: number): Promise<number> {
 
 const { values } = parseArgs({ options: { ids: { type: 'string', default: '100000' }, 'window-s': { type: 'string', default: '15' } } });
 const idCount = Number(values.ids);
+const main = builtCli();
 const windowS = Number(values['window-s']);
 const emulator = await startXEmulator({ ratePerS: RATE_PER_S, deletedEvery: 50, windowS });
 const dir = await mkdtemp(join(tmpdir(), 'bench-hydrate-'));
@@ -39,7 +40,7 @@ try {
   const startedMs = Date.now();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, 'hydrate', `${idsFile}.xz`, '--out', outPath, '--csv', join(dir, 'out.csv.xz'), '--token-file', tokenFile, '--api-base-url', emulator.url],
+    [main, 'hydrate', `${idsFile}.xz`, '--out', outPath, '--csv', join(dir, 'out.csv.xz'), '--token-file', tokenFile, '--api-base-url', emulator.url],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SAMPLED_STREAM_ALLOW_ROOT: '1' } },
   );
   let summary = '';

@@ -1,13 +1,13 @@
 /**
  * bench:ingest (DESIGN 13): the stream daemon against the emulator at full speed, compared with a Python
- * stdlib re-implementation of twarc2's streaming loop on the same source; then the daemon at the 1% rate.
- * `--rate 60,600` measures only the daemon at those paced rates (tweets/s), in % of a core.
+ * stdlib re-implementation of twarc2's streaming loop on the same source; then the daemon at the 1% rate and at
+ * one sample10 partition's (60 and 600 tweets/s, side by side), in % of a core. `--rate` and `--full-speed`
+ * measure one part (see choice()).
  * Prints figures; asserts nothing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { once } from 'node:events';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,15 +18,16 @@ import { streamUrl } from '../src/stream/index.js';
 import { cpuSeconds, peakRssMb } from '../src/platform/proc-stats.js';
 import { testSettings } from '../test/helpers/settings.js';
 import { atLeast, atMost, recordFigures } from './figures.js';
+import { builtCli } from './build-cli.js';
 
 const REPO = join(import.meta.dirname, '..');
-const BUILD_DIR = join(REPO, '.bench-tmp', 'ingest');
 const FULL_SPEED_S = 10;
 /** Issue 13 measures the paced daemon over 120 s: a shorter window is dominated by start-up and GC timing. */
 const PACED_S = 120;
-const ONE_PERCENT_RATE = 60;
 /** Issue 13's targets: % of a core at the 1% rate and at one sample10 partition, RSS, and throughput vs twarc2. */
 const PACED_CPU_TARGETS = new Map([[60, 1], [600, 4]]);
+/** The 1% stream's rate and one sample10 partition's. */
+const PACED_RATES = [...PACED_CPU_TARGETS.keys()];
 const DAEMON_RSS_TARGET_MB = 100;
 const TWARC_RATIO_TARGET = 3;
 const WARMUP_MS = 1500;
@@ -112,21 +113,6 @@ async function measure(
   );
 }
 
-/**
- * Compiles the daemon as `npm run build` does, into .bench-tmp/: the daemon runs as built JavaScript, as in
- * production, since tsx's loader alone costs about 1% of a core when idle and adds to the RSS. Type errors
- * elsewhere in the tree do not stop the emit, so they only get a note.
- */
-function buildDaemon(): string {
-  const tsc = join(REPO, 'node_modules', '.bin', 'tsc');
-  const args = ['-p', 'tsconfig.build.json', '--outDir', join(BUILD_DIR, 'dist')];
-  const result = spawnSync(tsc, args, { cwd: REPO, encoding: 'utf8' });
-  const main = join(BUILD_DIR, 'dist', 'cli', 'main.js');
-  if (!existsSync(main)) throw new Error(`Cannot build the daemon for the benchmark:\n${result.stdout}${result.stderr}`);
-  if (result.status !== 0) line('note', 'the build reported type errors; the daemon was emitted and is measured');
-  return main;
-}
-
 /** Client processes started against an emulator's URL, given settings pointing at it. */
 type Clients = (settings: Settings, configPath: string) => Promise<ChildProcess[]>;
 
@@ -180,36 +166,49 @@ function line(label: string, value: string): void {
   process.stdout.write(`${label.padEnd(44)} ${value}\n`);
 }
 
-/** The paced rates of `--rate 60,600`, or null for the full benchmark. */
-function pacedRates(): number[] | null {
-  const { values } = parseArgs({ options: { rate: { type: 'string' } } });
-  if (values.rate === undefined) return null;
+/**
+ * What to measure: `--rate 60,600` only the daemon at those paced rates (tweets/s), `--full-speed` only the
+ * full-speed comparison with twarc2's loop, neither both (`npm run bench` runs the two parts apart).
+ */
+function choice(): { fullSpeed: boolean; rates: number[] } {
+  const { values } = parseArgs({ options: { rate: { type: 'string' }, 'full-speed': { type: 'boolean' } } });
+  if (values.rate === undefined) return { fullSpeed: true, rates: values['full-speed'] ? [] : PACED_RATES };
+  if (values['full-speed']) throw new Error('Give --rate or --full-speed, not both');
   const rates = values.rate.split(',').map(Number);
   if (rates.some((rate) => !Number.isFinite(rate) || rate <= 0)) {
     throw new Error(`--rate must be tweets per second > 0, comma-separated (e.g. 60,600): got "${values.rate}"`);
   }
-  return rates;
+  return { fullSpeed: false, rates };
 }
 
-/** The daemon's CPU at a paced rate, beside a bare Node reader of the same stream. */
-async function measurePaced(root: string, main: string, ratePerS: number): Promise<void> {
+/**
+ * The daemon's CPU at paced rates, each beside a bare Node reader of the same stream. The rates run at the same
+ * time, each against its own emulator: every pair costs a few % of a core, so on two cores they hardly disturb
+ * each other, and the whole bench keeps within its 15 minutes.
+ */
+async function measurePaced(root: string, main: string, rates: readonly number[]): Promise<void> {
   const clients = daemonAndBareReader(main);
-  const [paced, bare] = await measureAgainstEmulator(join(root, `paced-${ratePerS}`), ratePerS, clients, PACED_S, IDLE_WARMUP_MS);
-  const cpuTarget = PACED_CPU_TARGETS.get(ratePerS);
-  line(`daemon at ${ratePerS} tweets/s: CPU % of a core`, `${paced!.cpuPercent.toFixed(2)}${cpuTarget === undefined ? '' : ` (target < ${cpuTarget})`}`);
-  line(`bare Node HTTP reader, same stream: CPU %`, bare!.cpuPercent.toFixed(2));
-  line(`daemon / bare reader CPU`, `${(paced!.cpuPercent / bare!.cpuPercent).toFixed(2)}x`);
-  line(`daemon at ${ratePerS} tweets/s: peak RSS MB`, `${paced!.peakRssMb.toFixed(1)} (target < ${DAEMON_RSS_TARGET_MB})`);
-  line(`bare Node HTTP reader: peak RSS MB`, bare!.peakRssMb.toFixed(1));
-  const cpu = { bench: 'ingest', figure: `stream daemon CPU at ${ratePerS} msg/s, over ${PACED_S} s`, value: paced!.cpuPercent, unit: '% of a core', baseline: { label: 'bare Node reader, %', value: bare!.cpuPercent } };
-  await recordFigures([
-    cpuTarget === undefined ? cpu : atMost(cpu, cpuTarget, true),
-    atMost({ bench: 'ingest', figure: `stream daemon peak RSS at ${ratePerS} msg/s`, value: paced!.peakRssMb, unit: 'MB', baseline: { label: 'bare Node reader, MB', value: bare!.peakRssMb } }, DAEMON_RSS_TARGET_MB, true),
-  ]);
+  const runs = await Promise.all(
+    rates.map((rate) => measureAgainstEmulator(join(root, `paced-${rate}`), rate, clients, PACED_S, IDLE_WARMUP_MS)),
+  );
+  for (const [i, ratePerS] of rates.entries()) {
+    const [paced, bare] = runs[i]!;
+    const cpuTarget = PACED_CPU_TARGETS.get(ratePerS);
+    line(`daemon at ${ratePerS} tweets/s: CPU % of a core`, `${paced!.cpuPercent.toFixed(2)}${cpuTarget === undefined ? '' : ` (target < ${cpuTarget})`}`);
+    line(`bare Node HTTP reader, same stream: CPU %`, bare!.cpuPercent.toFixed(2));
+    line(`daemon / bare reader CPU`, `${(paced!.cpuPercent / bare!.cpuPercent).toFixed(2)}x`);
+    line(`daemon at ${ratePerS} tweets/s: peak RSS MB`, `${paced!.peakRssMb.toFixed(1)} (target < ${DAEMON_RSS_TARGET_MB})`);
+    line(`bare Node HTTP reader: peak RSS MB`, bare!.peakRssMb.toFixed(1));
+    const cpu = { bench: 'ingest', figure: `stream daemon CPU at ${ratePerS} msg/s, over ${PACED_S} s`, value: paced!.cpuPercent, unit: '% of a core', baseline: { label: 'bare Node reader, %', value: bare!.cpuPercent } };
+    await recordFigures([
+      cpuTarget === undefined ? cpu : atMost(cpu, cpuTarget, true),
+      atMost({ bench: 'ingest', figure: `stream daemon peak RSS at ${ratePerS} msg/s`, value: paced!.peakRssMb, unit: 'MB', baseline: { label: 'bare Node reader, MB', value: bare!.peakRssMb } }, DAEMON_RSS_TARGET_MB, true),
+    ]);
+  }
 }
 
-/** Full speed against the twarc2-style loop, then the 1% rate. */
-async function fullBenchmark(root: string, main: string): Promise<void> {
+/** The daemon at full speed against the twarc2-style loop on the same source. */
+async function measureFullSpeed(root: string, main: string): Promise<void> {
   const [full] = await measureAgainstEmulator(join(root, 'full'), 0, daemon(main), FULL_SPEED_S);
   line('daemon, full speed: tweets/s', full!.perS.toFixed(0));
   line('daemon, full speed: CPU s per 100k tweets', full!.cpuSPer100k.toFixed(2));
@@ -229,21 +228,16 @@ async function fullBenchmark(root: string, main: string): Promise<void> {
     line('twarc2-style Python loop', 'skipped: python3 not found');
   }
   line('floor 20,000/s, RSS < 150 MB', full!.perS >= 20_000 && full!.peakRssMb < 150 ? 'met' : 'NOT met');
-  await measurePaced(root, main, ONE_PERCENT_RATE);
 }
 
-const rates = pacedRates();
+const { fullSpeed, rates } = choice();
 const root = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
 try {
-  await mkdir(BUILD_DIR, { recursive: true });
-  // The built connection.js reads its version from ../../package.json, relative to dist/stream/.
-  await copyFile(join(REPO, 'package.json'), join(BUILD_DIR, 'package.json'));
-  const main = buildDaemon();
+  const main = builtCli();
   // Other work on the machine skews every figure below; the load says how much.
   line('load average (1 min) before measuring', loadavg()[0]!.toFixed(2));
-  if (rates === null) await fullBenchmark(root, main);
-  else for (const rate of rates) await measurePaced(root, main, rate);
+  if (fullSpeed) await measureFullSpeed(root, main);
+  if (rates.length > 0) await measurePaced(root, main, rates);
 } finally {
   await rm(root, { recursive: true, force: true });
-  await rm(BUILD_DIR, { recursive: true, force: true });
 }

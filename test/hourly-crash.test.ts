@@ -93,6 +93,9 @@ describe('hourly after kill -9 (DESIGN 3.4)', () => {
         assert.deepEqual(await vaultContent(run.vault), expected, `${step}: same vault content`);
         const leftovers = (await readdir(join(run.vault, '2026-11-22'))).filter((name) => name.startsWith('.'));
         assert.deepEqual(leftovers, [], `${step}: no temporary file left in the vault`);
+        // The users scratch file of a run killed while writing lies in staging's top folder.
+        const staged = (await readdir(join(run.root, 'staging'))).filter((name) => name.endsWith('.tmp'));
+        assert.deepEqual(staged, [], `${step}: no temporary file left in staging`);
         assert.deepEqual(await readdir(join(run.root, 'spool', 'server1', '2026-11-22', '10')), [], `${step}: spool ingested`);
       }),
     );

@@ -118,7 +118,8 @@ describe('startScheduler()', () => {
     await until(() => sink.lines().some((line) => line.msg === 'job started'), 3_000);
     const stoppedAt = Date.now();
     await scheduler.stop();
-    assert.ok(Date.now() - stoppedAt < 2_000);
+    // Far below the job's 60 s, so stop() did not wait for it; loose enough for a loaded machine.
+    assert.ok(Date.now() - stoppedAt < 30_000);
     const stopped = sink.lines().find((line) => line.msg === 'job stopped');
     assert.equal(stopped?.signal, 'SIGTERM');
   });

@@ -7,7 +7,8 @@ import { listManifestHours, readManifest } from '../contracts/hour-manifest.js';
 import { ingestSpool, type IngestResult } from './ingest/ingest.js';
 import { replayLateIntoClosedHour } from './replay/late-replay.js';
 import { observeReadiness } from './schedule/observe-readiness.js';
-import { publishHour, removeStaleTemps } from './publish/publish.js';
+import { publishHour } from './publish/publish.js';
+import { removeLeftoverTemporaries } from '../platform/atomic-write.js';
 import type { PublishDeps, PublishOutcome } from './publish/publish-types.js';
 import { hourStart, readyHours } from './schedule/readiness.js';
 import { hourlyLockPath } from '../contracts/staging-layout.js';
@@ -72,7 +73,7 @@ export async function runHourly(deps: HourlyDeps, options: HourlyOptions = {}): 
       const alert = { at: new Date(nowMs).toISOString(), kind: 'stale-lock' as const, server: settings.server, path: lockPath, detail };
       await appendIngestAlerts(settings.paths.state, [alert], nowMs);
     }
-    await removeStaleTemps(settings.paths.staging);
+    await removeLeftoverTemporaries(settings.paths.staging);
     result.ingest = await ingestSpool(deps);
     const refusals: SpaceRefusal[] = [];
     if (options.hour === undefined) await publishReady(deps, result, refusals);

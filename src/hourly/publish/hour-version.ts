@@ -12,6 +12,7 @@ import type { PreparedFile } from './prepared-file.js';
 import type { PublishDeps, PublishedFile, PublishOutcome } from './publish-types.js';
 import { rawArchiveSources, writeRawArchive } from './raw-archive.js';
 import type { FileDigest, XzOptions } from './xz-file.js';
+import { temporaryPathFor } from '../../platform/atomic-write.js';
 
 /** Encoder settings from `hourly.xz_*` (`xz_threads` 0 = one thread per core). */
 export function xzOptionsFor(settings: Settings): XzOptions {
@@ -62,7 +63,7 @@ export async function buildFiles(deps: PublishDeps, base: VersionBase, rows: Hou
       users: join(names.dayDir, names.users),
     },
     xz: xzOptionsFor(settings),
-    scratchPath: join(staging, `.users-${key}.${process.pid}.tmp`),
+    scratchPath: temporaryPathFor(join(staging, `users-${key}`)),
     crashPoint: deps.crashPoint,
   });
   if (!settings.hourly.archive_raw) return { ...files, raw: null };

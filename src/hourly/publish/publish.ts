@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { minuteRanges, type HourStats } from '../../contracts/index.js';
 import type { ChunkRef } from '../../contracts/copy-index.js';
@@ -9,7 +8,7 @@ import { readManifest, type HourManifest } from '../../contracts/hour-manifest.j
 import { buildFiles, refreshReport, writeVersion } from './hour-version.js';
 import type { PublishDeps, PublishOutcome } from './publish-types.js';
 import { idsDigest, mergeCopies, type MergedHour } from '../../merge/merge-copies.js';
-import { namesIn } from '../../platform/optional-files.js';
+import { removeLeftoverTemporaries } from '../../platform/atomic-write.js';
 import { missingMinutes } from '../ingest/receipt-minutes.js';
 import { hourStagingDir, SERVERS } from '../../contracts/staging-layout.js';
 
@@ -22,13 +21,6 @@ export class HourClosedError extends Error {
     );
     this.name = 'HourClosedError';
   }
-}
-
-const STALE_TEMP = /^\..+\.tmp$/;
-
-/** Removes temporary files a killed run left in `dir` (only `hourly` writes there, and it holds the lock). */
-export async function removeStaleTemps(dir: string): Promise<void> {
-  for (const name of await namesIn(dir)) if (STALE_TEMP.test(name)) await rm(join(dir, name), { force: true });
 }
 
 /** Loads an hour's copies and merges them; the full index is dropped on return, only the winning rows stay. */
@@ -51,7 +43,7 @@ export async function publishHour(deps: PublishDeps, hourMs: number, options: { 
   const previous = await readManifest(staging, key);
   if (previous !== null && previous.closed_at !== null) throw new HourClosedError(key, previous.closed_at);
   const startedMs = performance.now();
-  for (const server of SERVERS) await removeStaleTemps(join(hourStagingDir(staging, key), server));
+  for (const server of SERVERS) await removeLeftoverTemporaries(join(hourStagingDir(staging, key), server));
   const chunks = await listChunks(staging, key);
   const merged = await mergeHour(chunks, previous);
   const stats: HourStats = {
@@ -61,7 +53,7 @@ export async function publishHour(deps: PublishDeps, hourMs: number, options: { 
     missing2: minuteRanges(await missingMinutes(staging, hourMs, 'server2')),
   };
   const names = vaultNames(vault, label.date, label.label);
-  await removeStaleTemps(names.dayDir);
+  await removeLeftoverTemporaries(names.dayDir);
   const chunkKeys = chunks.map((chunk) => chunk.key);
   const base = { key, label, names, stats, chunkKeys, previous };
   // With archive_raw, any new chunk changes the raw archive, so the hour is rebuilt rather than refreshed.

@@ -25,7 +25,7 @@ import type { HourManifest } from '../../contracts/hour-manifest.js';
 import { lateFiles, removeLateFiles } from '../staging/late-store.js';
 import { isOverlong, LineSplitter } from '../ingest/line-splitter.js';
 import { commitPublication, manifestFile, xzOptionsFor } from '../publish/hour-version.js';
-import { removeStaleTemps } from '../publish/publish.js';
+import { removeLeftoverTemporaries } from '../../platform/atomic-write.js';
 import type { PublishDeps, PublishOutcome } from '../publish/publish-types.js';
 import { openXzFile, type XzFile } from '../publish/xz-file.js';
 
@@ -191,7 +191,7 @@ export async function replayLateIntoClosedHour(
   const late = await readLateCopies(staging, manifest.hour);
   if (late.length === 0) return unchanged;
   const names = vaultNames(settings.paths.vault, label.date, label.label);
-  await removeStaleTemps(names.dayDir);
+  await removeLeftoverTemporaries(names.dayDir);
   const xz = xzOptionsFor(settings);
   const opened: XzFile[] = [];
   const open = async (name: string, threads: number) => {
