@@ -29,7 +29,7 @@ interface Step {
  * run beside them, on the other core; that keeps `--scale 10` within 15 minutes.
  * Hydrate's lookup window is 10 s instead of X's 15 min (its bench default is 15 s): its figures count
  * requests and working time apart from the waits, so a shorter wait changes none of them; 300 requests
- * take about 7 s here, so each window is still used up before it resets and waited for.
+ * take about 5 s here, so each window is still used up before it resets and waited for.
  */
 function stages(scale: string, hourlyDir: string): Step[][][] {
   const hourly = ['bench/hourly.ts', '--scale', scale, '--dir', hourlyDir];
