@@ -13,13 +13,9 @@ import { startXEmulator } from '../src/emulator/index.js';
 import { atMost, recordFigures } from './figures.js';
 import { checkpointPathFor } from '../src/hydrate/index.js';
 import { builtCli } from './build-cli.js';
+import { peakRssMb } from '../src/platform/proc-stats.js';
 
 const RATE_PER_S = 50;
-
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 const { values } = parseArgs({ options: { ids: { type: 'string', default: '100000' }, 'window-s': { type: 'string', default: '15' } } });
 const idCount = Number(values.ids);
@@ -46,7 +42,8 @@ try {
   let summary = '';
   child.stdout.on('data', (chunk) => (summary += chunk));
   let peakMb = 0;
-  const poll = setInterval(() => void peakRssMb(child.pid!).then((mb) => (peakMb = Math.max(peakMb, mb))), 200);
+  // A poll after the process ended finds no /proc entry and keeps the last peak.
+  const poll = setInterval(() => void peakRssMb(child.pid!).then((mb) => (peakMb = Math.max(peakMb, mb)), () => undefined), 200);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(poll);
   const wallS = (Date.now() - startedMs) / 1000;
