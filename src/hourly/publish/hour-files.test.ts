@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../../test/helpers/tmp.js';
@@ -85,25 +85,30 @@ async function compressed(dir: string, name: string, text: string): Promise<Buff
 }
 
 describe('writeHourFiles()', () => {
-  it('writes the files byte for byte as formatting every row in one string and compressing it in one write', async () => {
-    const dir = await tempDir();
-    const { rows, lines } = await stagedHour(dir);
-    const messages = lines.map((line) => JSON.parse(line) as StreamMessage);
-    const expected = {
-      tweets: csvHeader(tweetColumns('original')) + messages.map((m) => csvRecord(tweetRow(m, 'original'))).join(''),
-      users: csvHeader(USER_COLUMNS) + [...userSources(rows)].map((row) => csvRecord(userRow(messages[row]!))).join(''),
-      ids: [...idTextBlocks(rows)].join(''),
-    };
-    const paths = { ids: join(dir, 'ids.xz'), tweets: join(dir, 'tweets.xz'), users: join(dir, 'users.xz') };
-    const files = await writeHourFiles({ rows, schema: 'original', paths, xz: XZ, scratchPath: join(dir, 'scratch') });
-    for (const file of [files.ids, files.tweets, files.users]) await file.commit();
-    for (const name of ['ids', 'tweets', 'users'] as const) {
-      const ours = await readFile(paths[name]);
-      const text = execFileSync('xz', ['-dc', paths[name]], { maxBuffer: 1 << 28 });
-      assert.ok(text.equals(Buffer.from(expected[name])), `${name}: same content`);
-      assert.ok(ours.equals(await compressed(dir, `${name}.reference.xz`, expected[name])), `${name}: same compressed bytes`);
-    }
-    assert.ok(expected.users.split('\n').length > 2000, 'many users rows');
-    assert.ok(isolatedReads(rows.chunkOf, rows.offsets, 2).includes(1), 'some reads are isolated');
-  });
+  // The default users slice holds every users row here; 4096 bytes takes many slices, 1 byte one row each.
+  for (const usersSliceBytes of [undefined, 4096, 1]) {
+    it(`writes the files byte for byte as formatting every row in one string and compressing it in one write (users slice ${usersSliceBytes ?? 'default'})`, async () => {
+      const dir = await tempDir();
+      const { rows, lines } = await stagedHour(dir);
+      const messages = lines.map((line) => JSON.parse(line) as StreamMessage);
+      const expected = {
+        tweets: csvHeader(tweetColumns('original')) + messages.map((m) => csvRecord(tweetRow(m, 'original'))).join(''),
+        users: csvHeader(USER_COLUMNS) + [...userSources(rows)].map((row) => csvRecord(userRow(messages[row]!))).join(''),
+        ids: [...idTextBlocks(rows)].join(''),
+      };
+      const paths = { ids: join(dir, 'ids.xz'), tweets: join(dir, 'tweets.xz'), users: join(dir, 'users.xz') };
+      const scratchPath = join(dir, 'scratch');
+      const files = await writeHourFiles({ rows, schema: 'original', paths, xz: XZ, scratchPath, usersSliceBytes });
+      for (const file of [files.ids, files.tweets, files.users]) await file.commit();
+      for (const name of ['ids', 'tweets', 'users'] as const) {
+        const ours = await readFile(paths[name]);
+        const text = execFileSync('xz', ['-dc', paths[name]], { maxBuffer: 1 << 28 });
+        assert.ok(text.equals(Buffer.from(expected[name])), `${name}: same content`);
+        assert.ok(ours.equals(await compressed(dir, `${name}.reference.xz`, expected[name])), `${name}: same compressed bytes`);
+      }
+      assert.ok(expected.users.split('\n').length > 2000, 'many users rows');
+      assert.ok(isolatedReads(rows.chunkOf, rows.offsets, 2).includes(1), 'some reads are isolated');
+      await assert.rejects(access(scratchPath), 'the scratch file is removed');
+    });
+  }
 });

@@ -114,7 +114,7 @@ export class ChunkReader {
 }
 
 /** Reads up to `size` bytes at `position` into the start of `into`; fewer only at the end of the file. */
-function readFully(fd: number, into: Buffer, size: number, position: number): number {
+export function readFully(fd: number, into: Buffer, size: number, position: number): number {
   let got = 0;
   while (got < size) {
     const n = readSync(fd, into, got, size - got, position + got);
