@@ -56,9 +56,10 @@ const SCAN_BYTES = 1 << 22;
  * Writes an hour's IDs, tweets and users files (DESIGN 3.3) in one pass over the winning copies in ID order,
  * reading each line back from staging; the users rows (one per author, from the author's largest ID) are
  * parked in a scratch file (out of memory while the tweets encoder runs) and then written in author order, one
- * bounded slice at a time. Encoders are what takes memory (a preset-6 thread holds about 100 MB), so the tweets file is compressed alone with every thread, then the users file
- * with every thread; the IDs file (written from the rows, no staging reads) goes alongside on one thread when
- * it fits in one block, as at the 1% rate, else after the users file with every thread.
+ * bounded slice at a time. Encoders are what takes memory (a preset-6 thread holds about 100 MB), so the tweets
+ * file is compressed alone with every thread, then the users file with every thread; the IDs file (written from
+ * the rows, no staging reads) goes alongside on one thread when it fits in one block, as at the 1% rate, else
+ * after the users file with every thread.
  */
 export async function writeHourFiles(request: HourFilesRequest): Promise<PreparedHourFiles> {
   const { paths, xz } = request;
@@ -219,4 +220,3 @@ function scanScratch(
     visit(rank, window, offset - start);
   }
 }
-
