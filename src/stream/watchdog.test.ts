@@ -52,3 +52,19 @@ test('watchForStall() returns when its signal aborts', async () => {
   await watching;
   assert.equal(clock.pendingSleeps.length, 0);
 });
+
+test('watchForStall() sleeps until the stall would be due, not once a second: a flowing stream wakes it once per timeout', async () => {
+  const clock = new FakeClock('2026-11-22T06:00:00Z');
+  let lastByteAtMs = clock.now();
+  const controller = new AbortController();
+  const watching = watchForStall({ clock, stallTimeoutMs: 30_000, lastByteAtMs: () => lastByteAtMs, onStall: () => assert.fail('no stall'), signal: controller.signal });
+  assert.deepEqual(clock.pendingSleeps, [30_000]);
+  await clock.advance(10_000);
+  lastByteAtMs = clock.now();
+  assert.deepEqual(clock.pendingSleeps, [20_000]);
+  // Due at 30 s, it finds the byte of 10 s and sleeps until 40 s.
+  await clock.advance(20_000);
+  assert.deepEqual(clock.pendingSleeps, [10_000]);
+  controller.abort();
+  await watching;
+});

@@ -9,19 +9,21 @@ export function isStalled(lastByteAtMs: number, nowMs: number, stallTimeoutMs: n
 export interface StallWatchOptions {
   clock: Clock;
   stallTimeoutMs: number;
-  /** Read at each check; the data path only stores a timestamp, so no timer is re-armed per chunk. */
+  /** Read at each wake-up; the data path only stores a timestamp, so no timer is re-armed per chunk. */
   lastByteAtMs: () => number;
   onStall: () => void;
   signal: AbortSignal;
 }
 
-/** Checks a few times per timeout whether the connection stalled; calls onStall once and returns. */
+/**
+ * Sleeps until the stream would be stalled, then checks: bytes that came meanwhile push the deadline on, so a
+ * flowing stream costs one wake-up per timeout, not one per check (issue 13). Calls onStall once and returns.
+ */
 export async function watchForStall(options: StallWatchOptions): Promise<void> {
   const { clock, stallTimeoutMs, lastByteAtMs, onStall, signal } = options;
-  const checkEveryMs = Math.min(1000, Math.max(50, Math.floor(stallTimeoutMs / 5)));
   while (!signal.aborted) {
     try {
-      await clock.sleep(checkEveryMs, signal);
+      await clock.sleep(Math.max(0, lastByteAtMs() + stallTimeoutMs - clock.now()), signal);
     } catch {
       return;
     }
